@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs the compiled test files with node's test runner, one file at a time: end-to-end files
+// start their own Temporal dev server, and the machines this runs on have two cores.
+// Usage: node scripts/run-tests.mjs [substring ...]   (filters test files by path)
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = join(import.meta.dirname, '..', 'dist', 'test');
+/** @param {string} dir @returns {string[]} */
+function collect(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return collect(path);
+    return name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = collect(root)
+  .filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error(`no test files matched under ${root}; run 'npm run build' first`);
+  process.exit(1);
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? '1';
+const result = spawnSync(
+  process.execPath,
+  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

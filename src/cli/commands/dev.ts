@@ -1,0 +1,107 @@
+/** `durable-cron dev`: obtain and run the local Temporal dev server. */
+import {
+  defaultDbFile,
+  startDevServer,
+  stopDetachedDevServer,
+  type DevServer,
+} from '../../dev-server/dev-server';
+import { findOrBuildTemporalCli } from '../../dev-server/temporal-cli';
+import { UsageError } from '../../errors';
+import type { Output } from '../output';
+
+/** Flags of `dev`. */
+export interface DevFlags {
+  port: string;
+  uiPort?: string;
+  dbFile?: string;
+  inMemory?: boolean;
+  ip: string;
+  headless?: boolean;
+  detach?: boolean;
+  stop?: boolean;
+  installOnly?: boolean;
+  json?: boolean;
+}
+
+/** Parses a port flag. @throws {UsageError} */
+export function parsePort(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`${flag} '${value}' must be a port number 1-65535`);
+  }
+  return port;
+}
+
+/** Starts (or reuses) a dev server per the flags; `--stop` stops a detached one instead. */
+export async function startDevFromFlags(flags: DevFlags, output: Output): Promise<DevServer | undefined> {
+  const port = parsePort('--port', flags.port);
+  const uiPort = flags.uiPort === undefined ? undefined : parsePort('--ui-port', flags.uiPort);
+  if (flags.stop) {
+    const stopped = await stopDetachedDevServer(port);
+    output.out(
+      stopped
+        ? `Stopped the Temporal dev server on port ${port}.`
+        : `No detached dev server found on port ${port}.`,
+    );
+    return undefined;
+  }
+  const cli = await findOrBuildTemporalCli({ log: (line) => output.err(line) });
+  if (flags.installOnly) {
+    output.out(flags.json ? JSON.stringify(cli) : `Temporal CLI ${cli.version} (${cli.source}): ${cli.path}`);
+    return undefined;
+  }
+  const server = await startDevServer({
+    cli,
+    port,
+    uiPort,
+    ip: flags.ip,
+    dbFile: flags.inMemory ? undefined : (flags.dbFile ?? defaultDbFile()),
+    headless: flags.headless,
+    detach: flags.detach,
+  });
+  const info = {
+    address: server.address,
+    uiUrl: server.uiUrl,
+    pid: server.pid,
+    reused: server.reused,
+    cli: cli.path,
+    cliVersion: cli.version,
+  };
+  if (flags.json) {
+    output.out(JSON.stringify(info));
+  } else {
+    output.out(
+      server.reused
+        ? `Temporal is already running at ${server.address}; reusing it.`
+        : `Temporal dev server ${cli.version} running at ${server.address}${server.pid ? ` (pid ${server.pid})` : ''}.`,
+    );
+    if (server.uiUrl) output.out(`Web UI: ${server.uiUrl}`);
+    if (flags.detach && !server.reused)
+      output.out(`Running in the background; stop it with: durable-cron dev --stop --port ${port}`);
+  }
+  return server;
+}
+
+/** Runs `dev` in the foreground until Ctrl-C (or returns at once with `--detach`/`--stop`). */
+export async function runDev(flags: DevFlags, output: Output): Promise<void> {
+  const server = await startDevFromFlags(flags, output);
+  if (!server || flags.detach || server.reused) return;
+  output.out('Press Ctrl-C to stop.');
+  await waitForSignalOrExit(server);
+  output.out('Stopping the Temporal dev server...');
+  await server.stop();
+}
+
+/** Resolves on SIGINT/SIGTERM or when the server exits by itself. */
+export async function waitForSignalOrExit(server: DevServer): Promise<void> {
+  await new Promise<void>((done) => {
+    const finish = () => {
+      process.off('SIGINT', finish);
+      process.off('SIGTERM', finish);
+      done();
+    };
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+    void server.exited.then(finish);
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * `durable-cron start` (`npm start`): the whole thing on one machine. Starts the dev server,
+ * registers search attributes, applies the example jobs, runs a worker, fires each job once so
+ * there is something to look at, and prints where to look. Ctrl-C stops everything.
+ */
+import { resolve } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { resolveConfig, uiRunUrl, uiWorkflowsUrl, type ResolvedConfig } from '../../config';
+import { connectClient, connectNative } from '../../connection';
+import { loadJobsFile } from '../../jobs/load';
+import { applyJobs } from '../../schedules/apply';
+import { registerSearchAttributes } from '../../search-attributes';
+import { installRuntime } from '../../worker/runtime';
+import { createWorker } from '../../worker/worker';
+import type { Output } from '../output';
+import { startDevFromFlags, type DevFlags } from './dev';
+
+/** Flags of `start`. */
+export interface StartFlags extends DevFlags {
+  file: string;
+  dataDir: string;
+  logLevel: string;
+}
+
+/** Runs the local stack until Ctrl-C. */
+export async function runStart(base: ResolvedConfig, flags: StartFlags, output: Output): Promise<void> {
+  const jobs = await loadJobsFile(flags.file);
+  installRuntime({ logLevel: flags.logLevel });
+  const server = await startDevFromFlags({ ...flags, detach: false }, output);
+  if (!server) return;
+  const config = resolveConfig({
+    address: server.address,
+    namespace: base.namespace,
+    taskQueue: base.taskQueue,
+    uiUrl: server.uiUrl,
+  });
+  const { client, connection, close } = await connectClient(config);
+  const native = await connectNative(config);
+  try {
+    await registerSearchAttributes(connection, client, config.namespace);
+    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
+    output.out(
+      `Applied ${changes.length} job(s) from ${flags.file}: ${changes.map((c) => c.jobId).join(', ')}`,
+    );
+    const worker = await createWorker({
+      connection: native,
+      config,
+      deps: { dataDir: resolve(flags.dataDir) },
+    });
+    const running = worker.run();
+    output.out(`Worker polling task queue '${config.taskQueue}'.`);
+
+    output.out('Firing each job once so you have runs to look at:');
+    for (const job of jobs.jobs) {
+      const workflowId = await triggerAndWait(client, job.id);
+      const description = await client.workflow.getHandle(workflowId).describe();
+      output.out(`  ${description.status.name.padEnd(9)} ${workflowId}`);
+      output.out(`            ${uiRunUrl(config, workflowId, description.runId)}`);
+    }
+    const customer = jobs.jobs[0]?.customer;
+    output.out('');
+    output.out(`Web UI, all runs:      ${uiWorkflowsUrl(config)}`);
+    if (customer)
+      output.out(
+        `Runs of '${customer}':`.padEnd(23) + `${uiWorkflowsUrl(config, `customer = '${customer}'`)}`,
+      );
+    output.out(`Schedules:             ${config.uiUrl}/namespaces/${config.namespace}/schedules`);
+    output.out('Schedules keep firing while this runs. Press Ctrl-C to stop.');
+
+    // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; run() then resolves.
+    await running;
+    output.out('Worker stopped.');
+  } finally {
+    native.close().catch(() => {});
+    await close();
+    await server.stop();
+    output.out('Temporal dev server stopped.');
+  }
+}
+
+/** Triggers a schedule now and waits for the run it starts to close; returns its workflow id. */
+async function triggerAndWait(client: Client, scheduleId: string): Promise<string> {
+  const handle = client.schedule.getHandle(scheduleId);
+  // recentActions keeps only the last few: detect the new run by a changed last workflow id.
+  const before = (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId;
+  await handle.trigger();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const latest = (await handle.describe()).info.recentActions.at(-1);
+    if (latest && latest.action.workflow.workflowId !== before) {
+      const { workflowId } = latest.action.workflow;
+      await client.workflow
+        .getHandle(workflowId)
+        .result()
+        .catch(() => undefined);
+      return workflowId;
+    }
+    if (Date.now() > deadline) throw new Error(`schedule '${scheduleId}' did not start a run within 60s`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}

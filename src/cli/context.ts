@@ -1,0 +1,31 @@
+/** What every command receives: resolved configuration and where to print. */
+import type { Command } from 'commander';
+import { resolveConfig, type ResolvedConfig } from '../config';
+import type { Output } from './output';
+
+/** Global flags, as commander parses them. */
+export interface GlobalFlags {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+  profile?: string;
+  uiUrl?: string;
+  verbose?: boolean;
+}
+
+/** Resolves configuration from a command's global flags and the environment. */
+export function configFrom(command: Command): ResolvedConfig {
+  const flags = command.optsWithGlobals<GlobalFlags>();
+  return resolveConfig({
+    address: flags.address,
+    namespace: flags.namespace,
+    taskQueue: flags.taskQueue,
+    profile: flags.profile,
+    uiUrl: flags.uiUrl,
+  });
+}
+
+/** Context shared by command implementations. */
+export interface CommandContext {
+  readonly output: Output;
+}

@@ -1,0 +1,30 @@
+/** Printing for the CLI: human tables by default, JSON with `--json`. */
+
+/** Where commands write. Tests pass their own. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** The process's stdout/stderr. */
+export const stdio: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Prints a value as pretty JSON. */
+export function printJson(output: Output, value: unknown): void {
+  output.out(JSON.stringify(value, null, 2));
+}
+
+/** Prints rows as an aligned table with a header. */
+export function printTable(output: Output, headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  output.out(line(headers));
+  for (const row of rows) output.out(line(row));
+}

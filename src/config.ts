@@ -1,0 +1,120 @@
+/**
+ * The one module that reads configuration. Layers, later wins: defaults, then the Temporal
+ * client config file and profile plus `TEMPORAL_*` environment variables (through
+ * `@temporalio/envconfig`, the ecosystem's convention), then `DURABLE_CRON_*` variables, then flags.
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { UsageError, errorMessage } from './errors';
+
+/** Default Temporal frontend address: the local dev server. */
+export const DEFAULT_ADDRESS = 'localhost:7233';
+/** Default namespace. */
+export const DEFAULT_NAMESPACE = 'default';
+/** Default task queue the worker pool polls and schedules start workflows on. */
+export const DEFAULT_TASK_QUEUE = 'durable-cron';
+
+/** Settings given on the command line (or by a caller of the library); all optional. */
+export interface ConfigInput {
+  readonly address?: string;
+  readonly namespace?: string;
+  readonly taskQueue?: string;
+  /** Profile name in the Temporal client config file (`TEMPORAL_PROFILE`). */
+  readonly profile?: string;
+  /** Base URL of the Temporal Web UI, e.g. `http://localhost:8233`. */
+  readonly uiUrl?: string;
+}
+
+/** Fully resolved settings. `connection` may hold secrets (API key, TLS keys): never print it. */
+export interface ResolvedConfig {
+  readonly address: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly uiUrl: string;
+  /** Options for `Connection.connect` / `NativeConnection.connect`, address included. */
+  readonly connection: ConnectionSettings;
+}
+
+/** Connection settings shared by client and worker connections. */
+export type ConnectionSettings = Pick<NativeConnectionOptions, 'tls' | 'apiKey' | 'metadata'> & {
+  readonly address: string;
+};
+
+/**
+ * Resolves the configuration.
+ * @param input flags; `undefined` fields fall through to lower layers
+ * @param env the environment to read (`process.env` in the CLI)
+ * @throws {UsageError} for an unknown profile, an unreadable config file, or a malformed address
+ */
+export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const envVars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  let loaded: ReturnType<typeof loadClientConnectConfig>;
+  try {
+    loaded = loadClientConnectConfig({ profile: input.profile, overrideEnvVars: envVars });
+  } catch (err) {
+    throw new UsageError(`Temporal client configuration: ${errorMessage(err)}`, { cause: err });
+  }
+  const address = nonEmpty(input.address) ?? loaded.connectionOptions.address ?? DEFAULT_ADDRESS;
+  validateAddress(address);
+  const namespace = nonEmpty(input.namespace) ?? loaded.namespace ?? DEFAULT_NAMESPACE;
+  const taskQueue = nonEmpty(input.taskQueue) ?? nonEmpty(env.DURABLE_CRON_TASK_QUEUE) ?? DEFAULT_TASK_QUEUE;
+  const uiUrl = (nonEmpty(input.uiUrl) ?? nonEmpty(env.DURABLE_CRON_UI_URL) ?? defaultUiUrl(address)).replace(
+    /\/+$/,
+    '',
+  );
+  const { tls, apiKey, metadata } = loaded.connectionOptions;
+  return {
+    address,
+    namespace,
+    taskQueue,
+    uiUrl,
+    connection: { address, tls: tls ?? undefined, apiKey, metadata },
+  };
+}
+
+/**
+ * Guesses the Web UI for an address: the dev server serves it on the gRPC port + 1000,
+ * Temporal Cloud at cloud.temporal.io, a self-hosted cluster (docker-compose) on port 8080.
+ */
+export function defaultUiUrl(address: string): string {
+  const { host, port } = splitAddress(address);
+  if (host.endsWith('.tmprl.cloud')) return 'https://cloud.temporal.io';
+  if (host === 'localhost' || host === '127.0.0.1' || host === '::1')
+    return `http://localhost:${port + 1000}`;
+  return `http://${host}:8080`;
+}
+
+/** Web UI URL of the workflow list, optionally filtered by a visibility query. */
+export function uiWorkflowsUrl(config: Pick<ResolvedConfig, 'uiUrl' | 'namespace'>, query?: string): string {
+  const base = `${config.uiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows`;
+  return query ? `${base}?query=${encodeURIComponent(query)}` : base;
+}
+
+/** Web UI URL of one run's history. */
+export function uiRunUrl(
+  config: Pick<ResolvedConfig, 'uiUrl' | 'namespace'>,
+  workflowId: string,
+  runId: string,
+): string {
+  return `${uiWorkflowsUrl(config)}/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address);
+  if (!match) {
+    throw new UsageError(`--address '${address}' is not host:port (e.g. localhost:7233)`);
+  }
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) throw new UsageError(`--address '${address}': port must be 1-65535`);
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+function validateAddress(address: string): void {
+  splitAddress(address);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

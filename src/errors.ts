@@ -1,0 +1,74 @@
+/**
+ * Named errors. Every message says what is wrong, where, and what is valid; the CLI prints
+ * `message` alone (the stack only with `--verbose`) and exits non-zero.
+ */
+
+/** Base class of every error durable-cron raises on purpose. */
+export class DurableCronError extends Error {
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user: flags, configuration or arguments. */
+export class UsageError extends DurableCronError {
+  override readonly exitCode = 2;
+}
+
+/** One problem in a jobs file, located by path and line. */
+export interface JobsFileIssue {
+  readonly file: string;
+  /** 1-based line, when the problem can be located in the file. */
+  readonly line?: number;
+  /** Dotted path into the document, e.g. `jobs[2].schedule.cron`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Formats one issue as `FILE:LINE path: message`. */
+export function formatJobsFileIssue(issue: JobsFileIssue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
+  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** A jobs file that cannot be used; `issues` lists every problem found in one pass. */
+export class JobsFileError extends DurableCronError {
+  constructor(
+    readonly file: string,
+    readonly issues: readonly JobsFileIssue[],
+  ) {
+    super(issues.map(formatJobsFileIssue).join('\n'));
+  }
+}
+
+/** The Temporal server could not be reached at `address`. */
+export class TemporalUnavailableError extends DurableCronError {
+  constructor(
+    readonly address: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot reach Temporal at ${address}: ${detail}`, options);
+  }
+}
+
+/** A schedule id that does not exist on the server. */
+export class ScheduleNotFoundError extends DurableCronError {
+  constructor(
+    readonly scheduleId: string,
+    readonly namespace: string,
+  ) {
+    super(`schedule '${scheduleId}' not found in namespace '${namespace}'`);
+  }
+}
+
+/** The Temporal CLI (dev server) could not be found or built. */
+export class TemporalCliError extends DurableCronError {}
+
+/** Returns the message of any thrown value. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

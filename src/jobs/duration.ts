@@ -1,0 +1,49 @@
+/**
+ * Duration strings as Temporal writes them: an integer with a unit, optionally chained
+ * (`500ms`, `30s`, `10m`, `1h`, `1d`, `1h30m`).
+ */
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+)(ms|s|m|h|d)/y;
+
+/** Valid forms, for error messages. */
+export const DURATION_FORMS = 'an integer with a unit ms, s, m, h or d, e.g. 30s, 10m, 1h30m';
+
+/**
+ * Parses a duration string into milliseconds.
+ * @returns undefined when the string is not a duration
+ */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (s === '') return undefined;
+  let total = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < s.length) {
+    const start = PART.lastIndex;
+    const match = PART.exec(s);
+    if (!match || match.index !== start) return undefined;
+    total += Number(match[1]) * (UNITS[match[2] ?? ''] ?? Number.NaN);
+  }
+  return Number.isFinite(total) ? total : undefined;
+}
+
+/** Formats milliseconds as the shortest duration string, e.g. 5400000 → `1h30m`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+    ['ms', 1],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      parts.push(`${n}${unit}`);
+      rest -= n * size;
+    }
+  }
+  return parts.join('');
+}

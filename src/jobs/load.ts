@@ -1,0 +1,104 @@
+/**
+ * Reading a jobs file: YAML syntax, then the schema, collecting every problem in one pass with
+ * the line it stands on.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { JOB_TYPES } from '../job-types/registry';
+import { JobsFileError, type JobsFileIssue, errorMessage } from '../errors';
+import { jobsFileSchema, type JobsFile } from './schema';
+
+/**
+ * Reads and validates a jobs file.
+ * @throws {JobsFileError} listing every problem (missing file, YAML syntax, schema)
+ */
+export async function loadJobsFile(file: string): Promise<JobsFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
+    throw new JobsFileError(file, [{ file, path: '', message: reason }]);
+  }
+  return parseJobsFile(text, file);
+}
+
+/**
+ * Validates jobs-file text.
+ * @param file name used in messages
+ * @throws {JobsFileError} listing every problem
+ */
+export function parseJobsFile(text: string, file = '<jobs file>'): JobsFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new JobsFileError(
+      file,
+      doc.errors.map((e) => ({
+        file,
+        line: lines.linePos(e.pos[0]).line,
+        path: '',
+        message: `invalid YAML: ${e.message.split('\n')[0] ?? e.message}`,
+      })),
+    );
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    throw new JobsFileError(file, [
+      { file, line: 1, path: '', message: "the file is empty; expected 'jobs:'" },
+    ]);
+  }
+  const result = jobsFileSchema.safeParse(data);
+  if (!result.success) {
+    const issues: JobsFileIssue[] = result.error.issues.map((issue) => {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      return {
+        file,
+        line: lineOf(doc, lines, path, keys[0]),
+        path: formatPath(path.concat(keys.length === 1 && keys[0] ? [keys[0]] : [])),
+        message: issue.message,
+      };
+    });
+    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    throw new JobsFileError(file, issues);
+  }
+  // Apply each job type's defaults to its input now, so what is scheduled is what was validated.
+  for (const job of result.data.jobs) {
+    const type = JOB_TYPES.get(job.type);
+    if (type) job.input = type.input.parse(job.input) as Record<string, unknown>;
+  }
+  return result.data;
+}
+
+/** Formats a path as `jobs[2].schedule.cron`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part),
+    '',
+  );
+}
+
+/** The 1-based line of the node at `path` (or of `key` inside it), or of its nearest existing parent. */
+function lineOf(
+  doc: Document,
+  lines: LineCounter,
+  path: (string | number)[],
+  key?: string,
+): number | undefined {
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (!node || typeof node !== 'object' || !('range' in node)) continue;
+    if (depth === path.length && key !== undefined && isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
+      if (keyNode?.range) return lines.linePos(keyNode.range[0]).line;
+    }
+    if (depth < path.length && !isMap(node) && !isSeq(node)) continue;
+    const range = (node as { range?: [number, number, number] | null }).range;
+    if (range) return lines.linePos(range[0]).line;
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+/** Runs the built `durable-cron` binary as a user would. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Path of the compiled CLI entry. */
+export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+
+/** Exit code and output of one CLI run. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs the CLI with `args` and a clean Temporal environment (plus `env`). */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<CliResult> {
+  const started = Date.now();
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_')),
+  );
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}

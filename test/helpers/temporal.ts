@@ -1,0 +1,58 @@
+/**
+ * A real Temporal dev server for tests: in memory, headless, on free ports (never 7233/8233),
+ * stopped by the caller in `after`.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolveConfig, type ResolvedConfig } from '../../src/config';
+import { freePort, startDevServer, type DevServer } from '../../src/dev-server/dev-server';
+import { findOrBuildTemporalCli } from '../../src/dev-server/temporal-cli';
+import { installRuntime } from '../../src/worker/runtime';
+
+/** A started test server and a config pointing at it with a task queue of its own. */
+export interface TestTemporal {
+  readonly server: DevServer;
+  readonly config: ResolvedConfig;
+  stop(): Promise<void>;
+}
+
+/** Starts a dev server for one test file. */
+export async function startTestTemporal(): Promise<TestTemporal> {
+  installRuntime({ logLevel: 'WARN' });
+  const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
+  const server = await startDevServer({
+    cli,
+    port: await freePort(),
+    uiPort: await freePort(),
+    ip: '127.0.0.1',
+  });
+  if (server.reused) throw new Error('test server port was already serving');
+  const config = resolveConfig(
+    { address: server.address, taskQueue: `test-${randomUUID()}`, uiUrl: server.uiUrl },
+    {},
+  );
+  return { server, config, stop: () => server.stop() };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''}`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
