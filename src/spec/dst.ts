@@ -20,13 +20,17 @@ export interface DstWarning {
   kind: 'gap' | 'overlap';
   /** The calendar's wall times inside the affected window, `HH:MM` or `HH:MM:SS`. */
   wallTimes: string[];
-  /** What the Temporal server does, e.g. `01:30 occurs twice on 2026-11-01; Temporal runs at both occurrences (05:30Z, 06:30Z)`. */
+  /**
+   * What the Temporal server does, observed by running its algorithm, e.g.
+   * `01:30 occurs twice on 2026-11-01; Temporal runs at both occurrences (05:30Z, 06:30Z)`.
+   */
   effect: string;
 }
 
 const SECOND = 1000;
 const HOUR = 3_600_000;
-const SAMPLE = 6 * 3_600_000;
+// Transitions in a zone are weeks apart at least; sampling every 6 hours cannot miss one.
+const SAMPLE = 6 * HOUR;
 
 interface Transition {
   at: number;
@@ -36,7 +40,8 @@ interface Transition {
 
 function transitions(timeZone: string, from: number, to: number): Transition[] {
   const found: Transition[] = [];
-  let t = from;
+  // Whole seconds, so the search below lands exactly on the transition.
+  let t = Math.floor(from / SECOND) * SECOND;
   let offset = zoneOffsetMs(timeZone, t);
   while (t < to) {
     const t2 = Math.min(t + SAMPLE, to);

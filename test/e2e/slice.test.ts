@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
 import { CUSTOMER, ENV } from '../../src/search-attributes';
+import { backfillFireTimes, fireHasRun, runsByFireTime } from '../../src/schedules/fire-runs';
 import { createWorker } from '../../src/worker/worker';
 import { runCli } from '../helpers/cli';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
@@ -79,11 +79,8 @@ jobs:
     try {
       const worker = await createWorker({ connection, config, deps: { dataDir: dir } });
       await worker.runUntil(async () => {
-        await client.schedule.getHandle(jobId).backfill({
-          start: new Date(fire.getTime() - 1_000),
-          end: new Date(fire.getTime() + 1_000),
-          overlap: ScheduleOverlapPolicy.ALLOW_ALL,
-        });
+        assert.equal(await fireHasRun(client, jobId, fire), false);
+        await backfillFireTimes(client, jobId, [fire]);
         const handle = client.workflow.getHandle(expectedId);
         const result = await eventually('the backfilled run', async () => {
           await handle.describe();
@@ -120,6 +117,12 @@ jobs:
       return ids.length > 0 ? ids : undefined;
     });
     assert.deepEqual(listed, [expectedId]);
+    assert.equal(await fireHasRun(client, jobId, fire), true);
+    const byFire = await runsByFireTime(client, jobId, new Date(fire.getTime() - 3_600_000), fire);
+    assert.deepEqual(
+      [...byFire.entries()].map(([t, runs]) => [t, runs.map((r) => `${r.workflowId}:${r.status}`)]),
+      [[fire.toISOString(), [`${expectedId}:COMPLETED`]]],
+    );
     const other: string[] = [];
     for await (const wf of client.workflow.list({ query: `customer = 'someone-else-${suffix}'` }))
       other.push(wf.workflowId);

@@ -3,7 +3,6 @@
  * registers search attributes, applies the example jobs, runs a worker, fires each job once so
  * there is something to look at, and prints where to look. Ctrl-C stops everything.
  */
-import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { resolveConfig, uiRunUrl, uiWorkflowsUrl, type ResolvedConfig } from '../../config';
 import { connectClient, connectNative } from '../../connection';
@@ -11,6 +10,7 @@ import { loadJobsFile } from '../../jobs/load';
 import { applyJobs } from '../../schedules/apply';
 import { registerSearchAttributes } from '../../search-attributes';
 import { installRuntime } from '../../worker/runtime';
+import { openActivityDeps } from '../../worker/deps';
 import { createWorker } from '../../worker/worker';
 import type { Output } from '../output';
 import { startDevFromFlags, type DevFlags } from './dev';
@@ -36,17 +36,14 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
   });
   const { client, connection, close } = await connectClient(config);
   const native = await connectNative(config);
+  const opened = await openActivityDeps({ dataDir: flags.dataDir });
   try {
     await registerSearchAttributes(connection, client, config.namespace);
     const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
     output.out(
       `Applied ${changes.length} job(s) from ${flags.file}: ${changes.map((c) => c.jobId).join(', ')}`,
     );
-    const worker = await createWorker({
-      connection: native,
-      config,
-      deps: { dataDir: resolve(flags.dataDir) },
-    });
+    const worker = await createWorker({ connection: native, config, deps: opened.deps });
     const running = worker.run();
     output.out(`Worker polling task queue '${config.taskQueue}'.`);
 
@@ -71,6 +68,7 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
     await running;
     output.out('Worker stopped.');
   } finally {
+    await opened.close();
     native.close().catch(() => {});
     await close();
     await server.stop();

@@ -1,7 +1,7 @@
 /** `durable-cron worker`: run a worker for the task queue until SIGINT/SIGTERM. */
-import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config';
 import { connectNative } from '../../connection';
+import { openActivityDeps } from '../../worker/deps';
 import { installRuntime } from '../../worker/runtime';
 import { createWorker } from '../../worker/worker';
 import type { Output } from '../output';
@@ -20,11 +20,12 @@ export interface WorkerFlags {
 export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, output: Output): Promise<void> {
   installRuntime({ logLevel: flags.logLevel });
   const connection = await connectNative(config);
+  const opened = await openActivityDeps({ dataDir: flags.dataDir });
   try {
     const worker = await createWorker({
       connection,
       config,
-      deps: { dataDir: resolve(flags.dataDir) },
+      deps: opened.deps,
       shutdownGraceTime: flags.grace,
     });
     output.out(
@@ -33,6 +34,7 @@ export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, outp
     await worker.run();
     output.out('Worker stopped.');
   } finally {
+    await opened.close();
     await connection.close();
   }
 }
