@@ -51,17 +51,17 @@ export async function findOrBuildTemporalCli(options: FindCliOptions = {}): Prom
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
   if (env.TEMPORAL_CLI) {
-    const version = cliVersion(env.TEMPORAL_CLI);
+    const version = cliVersion(env.TEMPORAL_CLI, env);
     if (!version)
       throw new TemporalCliError(`TEMPORAL_CLI=${env.TEMPORAL_CLI} is not a working Temporal CLI`);
     return { path: env.TEMPORAL_CLI, version, source: 'TEMPORAL_CLI' };
   }
-  const onPath = cliVersion('temporal');
+  const onPath = cliVersion('temporal', env);
   if (onPath === TEMPORAL_CLI_VERSION) return { path: 'temporal', version: onPath, source: 'PATH' };
   if (onPath) log(`ignoring temporal ${onPath} on PATH: durable-cron pins ${TEMPORAL_CLI_VERSION}`);
   const cached = cachedCliPath(env);
   if (existsSync(cached)) {
-    const version = cliVersion(cached);
+    const version = cliVersion(cached, env);
     if (version) return { path: cached, version, source: 'cache' };
   }
   if (options.build === false) {
@@ -72,8 +72,8 @@ export async function findOrBuildTemporalCli(options: FindCliOptions = {}): Prom
 }
 
 /** Returns the CLI version a binary reports, or undefined when it does not run. */
-export function cliVersion(path: string): string | undefined {
-  const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 15_000 });
+export function cliVersion(path: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 15_000, env });
   if (result.status !== 0) return undefined;
   return /temporal version (\S+)/.exec(result.stdout)?.[1];
 }
