@@ -135,6 +135,9 @@ function lineOf(
   path: (string | number)[],
   key?: string,
 ): number | undefined {
+  // A mapping's own range starts at its first key; point at the line of the key naming it.
+  const last = path.at(-1);
+  if (key === undefined && typeof last === 'string') return lineOf(doc, lines, path.slice(0, -1), last);
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (!node || typeof node !== 'object' || !('range' in node)) continue;
