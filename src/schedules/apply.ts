@@ -10,7 +10,7 @@ import { DurableCronError, errorMessage } from '../errors';
 import type { JobsFile } from '../jobs/schema';
 import { SCHEDULE_SYNC } from '../search-attributes';
 import { encodeSync, syncOf } from './definition';
-import { planApply, type BuiltJob, type Plan, type PlannedChange } from './plan';
+import { changeFor, planApply, type BuiltJob, type Plan, type PlannedChange } from './plan';
 import { mapConcurrent, type RpcCounts } from './rpc';
 import { ScheduleRpc } from './schedule-rpc';
 
@@ -23,6 +23,11 @@ export interface ApplyChange {
 /** The outcome of one planned change. */
 export interface ChangeResult {
   readonly change: PlannedChange;
+  /**
+   * What was done: the planned action, or (when a planned create found the schedule already
+   * there) `update` or `none` after comparing it. Undefined when the change failed.
+   */
+  readonly done?: ApplyChange['action'] | 'none';
   /** The error message when the change failed (after retries). */
   readonly error?: string;
 }
@@ -60,10 +65,15 @@ function updated(b: BuiltJob, prev: ScheduleDescription, now: Date) {
   };
 }
 
-async function runChange(rpc: ScheduleRpc, plan: Plan, change: PlannedChange, now: Date): Promise<void> {
+async function runChange(
+  rpc: ScheduleRpc,
+  plan: Plan,
+  change: PlannedChange,
+  now: Date,
+): Promise<NonNullable<ChangeResult['done']>> {
   if (change.action === 'delete') {
     await rpc.delete(change.jobId);
-    return;
+    return 'delete';
   }
   const b = plan.built.get(change.jobId);
   if (!b) throw new DurableCronError(`no job '${change.jobId}' in the plan`);
@@ -73,13 +83,17 @@ async function runChange(rpc: ScheduleRpc, plan: Plan, change: PlannedChange, no
         ...b.options,
         typedSearchAttributes: withSync(b, b.job.paused ? now : undefined),
       });
-      return;
+      return 'create';
     } catch (err) {
-      // Created meanwhile (another apply, or the list lagged): update it instead.
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     }
+    // It exists (created a moment ago and not yet in the eventually consistent list, or by
+    // another apply): update it only if it differs.
+    const current = await rpc.describe(change.jobId);
+    if (current && changeFor(b, current) === undefined) return 'none';
   }
   await rpc.update(change.jobId, (prev) => updated(b, prev, now));
+  return 'update';
 }
 
 /** Runs a plan's changes concurrently; a failed change does not stop the others. */
@@ -93,8 +107,7 @@ export async function executePlan(
   const outcomes = await mapConcurrent(plan.changes, options.concurrency ?? 8, async (change) => {
     let result: ChangeResult;
     try {
-      await runChange(rpc, plan, change, now);
-      result = { change };
+      result = { change, done: await runChange(rpc, plan, change, now) };
     } catch (err) {
       result = { change, error: errorMessage(err).split('\n')[0] ?? 'failed' };
     }
@@ -147,5 +160,7 @@ export async function applyJobs(
   const plan = await planApply(rpc, file, options);
   const results = await executePlan(rpc, plan, { concurrency: options.concurrency });
   if (results.some((r) => r.error !== undefined)) throw new ApplyIncompleteError(results, rpc.counts);
-  return results.map((r) => ({ jobId: r.change.jobId, action: r.change.action }));
+  return results.flatMap((r) =>
+    r.done === undefined || r.done === 'none' ? [] : [{ jobId: r.change.jobId, action: r.done }],
+  );
 }

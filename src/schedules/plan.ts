@@ -1,8 +1,8 @@
 /**
  * Planning `apply`: what must be created, updated (and which fields changed) or deleted to make
- * Temporal's schedules match a jobs file. One list call reads every managed schedule's
- * definition hash and pause state; only schedules the list does not show as up to date are
- * described (the list is eventually consistent; describe is not).
+ * Temporal's schedules match a jobs file. One list call (a page per 1,000 schedules) reads every
+ * schedule's definition hash and pause state; only schedules the list shows as out of date are
+ * described, since the list is eventually consistent and describe is not.
  */
 import type { ScheduleDescription, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import type { Job, JobsFile } from '../jobs/schema';
@@ -77,7 +77,8 @@ function upToDate(b: BuiltJob, listed: ScheduleSummary | undefined): boolean {
   );
 }
 
-function compare(b: BuiltJob, d: ScheduleDescription): PlannedChange | undefined {
+/** The update a described schedule needs to match its job, or undefined when it matches. */
+export function changeFor(b: BuiltJob, d: ScheduleDescription): PlannedChange | undefined {
   const fields: string[] = [];
   if (syncOf(d).hash !== b.hash) {
     const diff = changedFields(builtDefinition(b.options), describedDefinition(d, b.options));
@@ -98,20 +99,25 @@ function compare(b: BuiltJob, d: ScheduleDescription): PlannedChange | undefined
  */
 export async function planApply(rpc: ScheduleRpc, file: JobsFile, options: PlanOptions): Promise<Plan> {
   const built = buildJobs(file, options.taskQueue);
-  const listed = new Map((await rpc.list(MANAGED_QUERY)).map((s) => [s.scheduleId, s]));
-  const toDescribe = [...built.values()].filter((b) => !upToDate(b, listed.get(b.job.id)));
+  // All schedules, not only managed ones: a job whose id a foreign schedule holds is adopted.
+  const listed = new Map((await rpc.list()).map((s) => [s.scheduleId, s]));
+  // A job the list does not show is planned as a create without a describe; if the list lagged
+  // behind a schedule created a moment ago, the create fails and apply compares and updates.
+  const toDescribe = [...built.values()].filter(
+    (b) => listed.has(b.job.id) && !upToDate(b, listed.get(b.job.id)),
+  );
   const described = await mapConcurrent(toDescribe, options.concurrency ?? 8, (b) => rpc.describe(b.job.id));
   const changeOf = new Map<string, PlannedChange | undefined>();
   toDescribe.forEach((b, i) => {
     const result = described[i];
     if (!result?.ok) throw result?.error;
     const d = result.value;
-    changeOf.set(b.job.id, d === undefined ? { jobId: b.job.id, action: 'create' } : compare(b, d));
+    changeOf.set(b.job.id, d === undefined ? { jobId: b.job.id, action: 'create' } : changeFor(b, d));
   });
   const changes: PlannedChange[] = [];
   const unchanged: string[] = [];
   for (const id of built.keys()) {
-    const change = changeOf.get(id);
+    const change = listed.has(id) ? changeOf.get(id) : { jobId: id, action: 'create' as const };
     if (change) changes.push(change);
     else unchanged.push(id);
   }

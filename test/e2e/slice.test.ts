@@ -137,6 +137,8 @@ jobs:
       join(dir, 'jobs.yaml'),
       '--address',
       config.address,
+      '--task-queue',
+      config.taskQueue,
       '--json',
     ]);
     assert.equal(again.code, 0, again.stderr);

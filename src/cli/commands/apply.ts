@@ -94,7 +94,9 @@ export async function runApply(config: ResolvedConfig, flags: ApplyFlags, output
         },
       });
     }
-    const made = results.filter((r) => r.error === undefined).map((r) => changeJson(r.change));
+    const made = results
+      .filter((r) => r.done !== undefined && r.done !== 'none')
+      .map((r) => changeJson({ ...r.change, action: r.done as PlannedChange['action'] }));
     const failed = results
       .filter((r) => r.error !== undefined)
       .map((r) => ({ ...changeJson(r.change), error: r.error }));
@@ -176,11 +178,11 @@ function printSummary(
   unchanged: number,
   counts: RpcCounts,
 ): void {
-  const ok = results.filter((r) => r.error === undefined);
-  const count = (a: PlannedChange['action']) => ok.filter((r) => r.change.action === a).length;
+  const count = (a: PlannedChange['action']) => results.filter((r) => r.done === a).length;
+  const already = results.filter((r) => r.done === 'none').length;
   output.out(
     `Applied to namespace '${namespace}': ${count('create')} created, ${count('update')} updated, ` +
-      `${count('delete')} deleted, ${unchanged} unchanged.`,
+      `${count('delete')} deleted, ${unchanged + already} unchanged.`,
   );
   const failed = results.filter((r) => r.error !== undefined);
   if (failed.length > 0) {
