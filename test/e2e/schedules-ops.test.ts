@@ -273,6 +273,16 @@ jobs:
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--from 'yesterday' is not an RFC 3339 time/);
 
+    const concurrency = await runCli(['apply', '-f', 'jobs.yaml', '--concurrency', '0']);
+    assert.equal(concurrency.code, 2);
+    assert.equal(concurrency.stderr.trim(), "error: --concurrency '0' must be an integer from 1 to 64");
+
+    for (const command of ['list', 'describe', 'pause', 'unpause', 'trigger', 'backfill', 'delete']) {
+      const help = await runCli(['schedules', command, '--help']);
+      assert.equal(help.code, 0, command);
+      assert.match(help.stdout, new RegExp(`Usage: durable-cron schedules ${command}`));
+    }
+
     const deleted = await cli('schedules', 'delete', HOL);
     assert.equal(deleted.code, 0, deleted.stderr);
     const after: string[] = [];
