@@ -14,6 +14,12 @@ export const JOB_ID = defineSearchAttributeKey('jobId', SearchAttributeType.KEYW
 export const JOB_TYPE = defineSearchAttributeKey('jobType', SearchAttributeType.KEYWORD);
 /** Marks schedules durable-cron created, so `apply --prune` never touches others (custom, Keyword). */
 export const MANAGED_BY = defineSearchAttributeKey('managedBy', SearchAttributeType.KEYWORD);
+/**
+ * durable-cron's record on a schedule it manages (custom, Keyword): a hash of each field of the
+ * definition `apply` last wrote, and when the tool paused it. Kept here because a schedule's
+ * memo cannot be updated and its search attributes can.
+ */
+export const SCHEDULE_SYNC = defineSearchAttributeKey('scheduleSync', SearchAttributeType.KEYWORD);
 /** How a run ended beyond its status, e.g. `compensated` (custom, Keyword). */
 export const OUTCOME = defineSearchAttributeKey('outcome', SearchAttributeType.KEYWORD);
 
@@ -29,4 +35,12 @@ export const SCHEDULED_BY_ID = defineSearchAttributeKey('TemporalScheduledById',
 export const MANAGED_BY_VALUE = 'durable-cron';
 
 /** Every custom attribute durable-cron needs, for registration. */
-export const CUSTOM_SEARCH_ATTRIBUTES = [CUSTOMER, ENV, JOB_ID, JOB_TYPE, MANAGED_BY, OUTCOME] as const;
+export const CUSTOM_SEARCH_ATTRIBUTES = [
+  CUSTOMER,
+  ENV,
+  JOB_ID,
+  JOB_TYPE,
+  MANAGED_BY,
+  OUTCOME,
+  SCHEDULE_SYNC,
+] as const;

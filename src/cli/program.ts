@@ -4,7 +4,16 @@
  */
 import { Command, Option } from 'commander';
 import { configFrom } from './context';
-import { runApply, runValidate } from './commands/apply';
+import { runApply, runValidate, type ApplyFlags } from './commands/apply';
+import {
+  runSchedulesBackfill,
+  runSchedulesDelete,
+  runSchedulesDescribe,
+  runSchedulesList,
+  runSchedulesPause,
+  runSchedulesTrigger,
+  runSchedulesUnpause,
+} from './commands/schedules';
 import { runDev, type DevFlags } from './commands/dev';
 import { runSetup } from './commands/setup';
 import { runStart, type StartFlags } from './commands/start';
@@ -62,12 +71,18 @@ export function buildProgram(output: Output): Command {
 
   program
     .command('apply')
-    .description('validate a jobs file, then create or update one Temporal Schedule per job')
+    .description(
+      'validate a jobs file, print the plan, then make Temporal match it: create missing schedules, ' +
+        'update changed ones (and with --prune delete managed schedules the file no longer has)',
+    )
     .requiredOption('-f, --file <path>', 'jobs file (YAML)')
-    .option('--json', 'print the changes as JSON')
-    .action(async (flags: { file: string; json?: boolean }, cmd: Command) =>
-      runApply(configFrom(cmd), flags, output),
-    );
+    .option('--dry-run', 'print the plan only; change nothing')
+    .option('--prune', 'delete schedules durable-cron manages that the file no longer has')
+    .option('--concurrency <n>', 'RPCs in flight at once (1-64)', '8')
+    .option('--json', 'print the plan and the changes as JSON')
+    .action(async (flags: ApplyFlags, cmd: Command) => runApply(configFrom(cmd), flags, output));
+
+  registerScheduleCommands(program, output);
 
   program
     .command('worker')
@@ -92,6 +107,89 @@ export function buildProgram(output: Output): Command {
     .action(async (flags: StartFlags, cmd: Command) => runStart(configFrom(cmd), flags, output));
 
   return program;
+}
+
+/** `durable-cron schedules ...`: operations on the schedules in the namespace. */
+function registerScheduleCommands(program: Command, output: Output): void {
+  const schedules = program
+    .command('schedules')
+    .description('list, inspect, pause, unpause, trigger, backfill and delete schedules');
+
+  schedules
+    .command('list')
+    .description('list the schedules durable-cron manages, with next fire time and last run status')
+    .option('--customer <customer>', 'only this customer')
+    .option('--env <env>', 'only this env')
+    .option('--paused', 'only paused schedules')
+    .option('--all', 'include schedules durable-cron did not create')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        flags: { customer?: string; env?: string; paused?: boolean; all?: boolean; json?: boolean },
+        cmd: Command,
+      ) => runSchedulesList(configFrom(cmd), flags, output),
+    );
+
+  schedules
+    .command('describe <id>')
+    .description('full spec, policies, state, the next 10 fire times and recent runs of a schedule')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) =>
+      runSchedulesDescribe(configFrom(cmd), id, flags, output),
+    );
+
+  schedules
+    .command('pause <id>')
+    .description('pause a schedule (records when, for unpause --catch-up)')
+    .option('--note <text>', 'why it is paused')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { note?: string; json?: boolean }, cmd: Command) =>
+      runSchedulesPause(configFrom(cmd), id, flags, output),
+    );
+
+  schedules
+    .command('unpause <id>')
+    .description('unpause a schedule; --catch-up runs each fire skipped while paused, exactly once')
+    .option('--note <text>', 'note to leave on the schedule')
+    .option('--catch-up', 'backfill the fire times skipped while paused that have no run')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { note?: string; catchUp?: boolean; json?: boolean }, cmd: Command) =>
+      runSchedulesUnpause(configFrom(cmd), id, flags, output),
+    );
+
+  schedules
+    .command('trigger <id>')
+    .description('run a schedule now')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) =>
+      runSchedulesTrigger(configFrom(cmd), id, flags, output),
+    );
+
+  schedules
+    .command('backfill <id>')
+    .description(
+      'run the fire times in [--from, --to] that have no run yet (exactly once); --force runs all of them',
+    )
+    .requiredOption('--from <time>', 'window start, RFC 3339 (inclusive)')
+    .requiredOption('--to <time>', 'window end, RFC 3339 (inclusive)')
+    .option('--force', 'also re-run fire times that already ran')
+    .option('--dry-run', 'print what would run and what is skipped; start nothing')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        id: string,
+        flags: { from: string; to: string; force?: boolean; dryRun?: boolean; json?: boolean },
+        cmd: Command,
+      ) => runSchedulesBackfill(configFrom(cmd), id, flags, output),
+    );
+
+  schedules
+    .command('delete <id>')
+    .description('delete a schedule (its past runs stay)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) =>
+      runSchedulesDelete(configFrom(cmd), id, flags, output),
+    );
 }
 
 function readVersion(): string {

@@ -8,11 +8,28 @@ import { JOB_TYPES } from '../job-types/registry';
 import { JobsFileError, type JobsFileIssue, errorMessage } from '../errors';
 import { jobsFileSchema, type JobsFile } from './schema';
 
+/** A validated jobs file with what is needed to point at its lines. */
+export interface LoadedJobsFile {
+  /** File name used in messages. */
+  readonly file: string;
+  readonly jobs: JobsFile;
+  /** The 1-based line of the node at `path`, or of its nearest existing parent. */
+  lineOf(this: void, path: readonly (string | number)[]): number | undefined;
+}
+
 /**
  * Reads and validates a jobs file.
  * @throws {JobsFileError} listing every problem (missing file, YAML syntax, schema)
  */
 export async function loadJobsFile(file: string): Promise<JobsFile> {
+  return (await readJobsFile(file)).jobs;
+}
+
+/**
+ * Reads and validates a jobs file, keeping line information for warnings.
+ * @throws {JobsFileError} listing every problem (missing file, YAML syntax, schema)
+ */
+export async function readJobsFile(file: string): Promise<LoadedJobsFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -22,7 +39,7 @@ export async function loadJobsFile(file: string): Promise<JobsFile> {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
     throw new JobsFileError(file, [{ file, path: '', message: reason }]);
   }
-  return parseJobsFile(text, file);
+  return parseJobsText(text, file);
 }
 
 /**
@@ -31,6 +48,15 @@ export async function loadJobsFile(file: string): Promise<JobsFile> {
  * @throws {JobsFileError} listing every problem
  */
 export function parseJobsFile(text: string, file = '<jobs file>'): JobsFile {
+  return parseJobsText(text, file).jobs;
+}
+
+/**
+ * Validates jobs-file text, keeping line information.
+ * @param file name used in messages
+ * @throws {JobsFileError} listing every problem
+ */
+export function parseJobsText(text: string, file = '<jobs file>'): LoadedJobsFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -70,7 +96,28 @@ export function parseJobsFile(text: string, file = '<jobs file>'): JobsFile {
     const type = JOB_TYPES.get(job.type);
     if (type) job.input = type.input.parse(job.input) as Record<string, unknown>;
   }
-  return result.data;
+  applyDefaults(result.data);
+  return {
+    file,
+    jobs: result.data,
+    lineOf: (path) => lineOf(doc, lines, [...path]),
+  };
+}
+
+/**
+ * Fills each job's unset timezone, jitter and policies from the file's `defaults:`, so a job
+ * alone says everything about its schedule (and a change of a default shows as a change of
+ * every job it reaches).
+ */
+function applyDefaults(file: JobsFile): void {
+  const d = file.defaults ?? {};
+  for (const job of file.jobs) {
+    job.schedule.timezone ??= d.timezone;
+    job.schedule.jitter ??= d.jitter;
+    job.overlap ??= d.overlap;
+    job.catchupWindow ??= d.catchupWindow;
+    job.pauseOnFailure ??= d.pauseOnFailure;
+  }
 }
 
 /** Formats a path as `jobs[2].schedule.cron`. */
@@ -88,6 +135,9 @@ function lineOf(
   path: (string | number)[],
   key?: string,
 ): number | undefined {
+  // A mapping's own range starts at its first key; point at the line of the key naming it.
+  const last = path.at(-1);
+  if (key === undefined && typeof last === 'string') return lineOf(doc, lines, path.slice(0, -1), last);
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (!node || typeof node !== 'object' || !('range' in node)) continue;

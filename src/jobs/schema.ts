@@ -3,12 +3,34 @@
  * schema is the single definition of what a jobs file may say.
  */
 import { z } from 'zod';
-import { CronError, isValidTimeZone, parseCron } from '../spec';
+import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../spec';
 import { JOB_TYPES, jobTypeNames } from '../job-types/registry';
 import { DURATION_FORMS, parseDuration } from './duration';
 
 /** Job id pattern: also the schedule id and the prefix of every run's workflow id. */
 export const JOB_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Calendar name pattern for the file's `calendars:` section. */
+export const CALENDAR_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** The built-in skip calendar: Saturday and Sunday in the schedule's timezone. */
+export const BUILTIN_WEEKENDS = 'weekends';
+
+/** Overlap policies as the jobs file spells them. */
+export const OVERLAP_POLICIES = [
+  'skip',
+  'buffer-one',
+  'buffer-all',
+  'cancel-other',
+  'terminate-other',
+  'allow-all',
+] as const;
+
+/** One overlap policy of {@link OVERLAP_POLICIES}. */
+export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
+
+/** Minimum catch-up window Temporal accepts. */
+export const MIN_CATCHUP_WINDOW_MS = 10_000;
 
 /** A strict object whose unknown-key errors list the valid keys. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -17,7 +39,9 @@ function strictObject<T extends z.ZodRawShape>(shape: T) {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
         ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (valid keys: ${valid})`
-        : undefined,
+        : issue.code === 'invalid_type'
+          ? `must be a mapping with keys: ${valid}`
+          : undefined,
   });
 }
 
@@ -30,7 +54,7 @@ const duration = (min?: { ms: number; label: string }) =>
       ctx.addIssue({ code: 'custom', message: `'${value}' is below the minimum ${min.label}` });
   });
 
-const timezone = z.string().superRefine((tz, ctx) => {
+const timezone = z.string({ error: 'must be an IANA timezone name such as UTC' }).superRefine((tz, ctx) => {
   if (!isValidTimeZone(tz)) {
     ctx.addIssue({
       code: 'custom',
@@ -39,13 +63,67 @@ const timezone = z.string().superRefine((tz, ctx) => {
   }
 });
 
-const cronString = z.string().superRefine((expr, ctx) => {
-  try {
-    parseCron(expr);
-  } catch (err) {
-    if (!(err instanceof CronError)) throw err;
-    ctx.addIssue({ code: 'custom', message: `'${expr}': ${(err as Error).message}` });
-  }
+const cronString = z
+  .string({ error: 'must be a cron string such as "0 2 * * *"' })
+  .superRefine((expr, ctx) => {
+    try {
+      parseCron(expr);
+    } catch (err) {
+      if (!(err instanceof CronError)) throw err;
+      ctx.addIssue({ code: 'custom', message: `'${expr}': ${err.message}` });
+    }
+  });
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+const instant = z
+  .string({ error: 'must be an RFC 3339 time such as 2026-01-01T00:00:00Z' })
+  .superRefine((text, ctx) => {
+    if (!RFC3339.test(text) || Number.isNaN(Date.parse(text))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${text}' is not an RFC 3339 time with a zone, e.g. 2026-01-01T00:00:00Z`,
+      });
+    }
+  });
+
+const overlap = z.enum(OVERLAP_POLICIES, {
+  error: (issue) =>
+    `unknown overlap policy ${JSON.stringify(issue.input)} (valid: ${OVERLAP_POLICIES.join(', ')})`,
+});
+const catchupWindow = duration({ ms: MIN_CATCHUP_WINDOW_MS, label: '10s' });
+const pauseOnFailure = z.boolean({ error: 'must be true or false' });
+const jitter = duration();
+
+/** A date or an inclusive date range of a named calendar. */
+const calendarEntry = z
+  .union(
+    [
+      z.string(),
+      strictObject({
+        from: z.string({ error: 'must be a date YYYY-MM-DD' }),
+        to: z.string({ error: 'must be a date YYYY-MM-DD' }),
+      }),
+    ],
+    { error: 'must be a date YYYY-MM-DD or {from: YYYY-MM-DD, to: YYYY-MM-DD}' },
+  )
+  .superRefine((entry, ctx) => {
+    const range = typeof entry === 'string' ? { from: entry, to: entry } : entry;
+    try {
+      skipDates([range]);
+    } catch (err) {
+      if (!(err instanceof SpecError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+    }
+  });
+
+/** The file's `defaults:` section; every field may also be set per job. */
+export const defaultsSchema = strictObject({
+  timezone: timezone.optional(),
+  overlap: overlap.optional(),
+  catchupWindow: catchupWindow.optional(),
+  pauseOnFailure: pauseOnFailure.optional(),
+  jitter: jitter.optional(),
 });
 
 /** A job's schedule: `cron` (one string or a list) or `every` (with optional `offset`). */
@@ -54,6 +132,10 @@ export const scheduleSchema = strictObject({
   every: duration({ ms: 1_000, label: '1s' }).optional(),
   offset: duration().optional(),
   timezone: timezone.optional(),
+  skip: z.array(z.string({ error: 'must be a calendar name' })).optional(),
+  jitter: jitter.optional(),
+  startAt: instant.optional(),
+  endAt: instant.optional(),
 }).superRefine((s, ctx) => {
   if (s.cron === undefined && s.every === undefined) {
     ctx.addIssue({ code: 'custom', message: 'needs either cron or every' });
@@ -64,21 +146,50 @@ export const scheduleSchema = strictObject({
   if (s.offset !== undefined && s.every === undefined) {
     ctx.addIssue({ code: 'custom', path: ['offset'], message: 'offset applies only with every' });
   }
+  if (s.offset !== undefined && s.every !== undefined) {
+    const [off, every] = [parseDuration(s.offset), parseDuration(s.every)];
+    if (off !== undefined && every !== undefined && off >= every) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['offset'],
+        message: `offset ${s.offset} must be less than every ${s.every}`,
+      });
+    }
+  }
+  if (s.startAt !== undefined && s.endAt !== undefined) {
+    const [start, end] = [Date.parse(s.startAt), Date.parse(s.endAt)];
+    if (end < start) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endAt'],
+        message: `endAt ${s.endAt} is before startAt ${s.startAt}`,
+      });
+    }
+  }
 });
 
 /** One job. */
 export const jobSchema = strictObject({
   id: z
-    .string()
+    .string({ error: 'must be a string' })
     .regex(JOB_ID_PATTERN, 'must match [a-z0-9][a-z0-9-]{0,62} (lowercase letters, digits, dashes)'),
-  type: z.string(),
-  customer: z.string().min(1, 'must not be empty'),
-  env: z.string().min(1, 'must not be empty'),
-  description: z.string().optional(),
+  type: z.string({ error: `must be a job type (known: ${jobTypeNames().join(', ')})` }),
+  customer: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters'),
+  env: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters'),
+  description: z.string({ error: 'must be a string' }).optional(),
   schedule: scheduleSchema,
-  input: z.record(z.string(), z.unknown()).default({}),
-  paused: z.boolean().optional(),
-  note: z.string().optional(),
+  overlap: overlap.optional(),
+  catchupWindow: catchupWindow.optional(),
+  pauseOnFailure: pauseOnFailure.optional(),
+  input: z.record(z.string(), z.unknown(), { error: 'must be a mapping' }).default({}),
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
+  note: z.string({ error: 'must be a string' }).optional(),
 }).superRefine((job, ctx) => {
   const type = JOB_TYPES.get(job.type);
   if (!type) {
@@ -100,8 +211,25 @@ export const jobSchema = strictObject({
 /** The whole file. */
 export const jobsFileSchema = strictObject({
   version: z.literal(1, { error: 'must be 1' }).default(1),
-  jobs: z.array(jobSchema),
+  defaults: defaultsSchema.optional(),
+  calendars: z
+    .record(
+      z.string().regex(CALENDAR_NAME_PATTERN, 'calendar names must match [a-z0-9][a-z0-9_-]{0,62}'),
+      z.array(calendarEntry, { error: 'must be a list of dates or {from, to} ranges' }),
+      { error: 'must be a mapping of calendar names to lists of dates' },
+    )
+    .optional(),
+  jobs: z.array(jobSchema, { error: 'must be a list of jobs' }),
 }).superRefine((file, ctx) => {
+  const calendars = file.calendars ?? {};
+  if (BUILTIN_WEEKENDS in calendars) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['calendars', BUILTIN_WEEKENDS],
+      message: `'${BUILTIN_WEEKENDS}' is built in; choose another name`,
+    });
+  }
+  const known = [BUILTIN_WEEKENDS, ...Object.keys(calendars)];
   const seen = new Map<string, number>();
   file.jobs.forEach((job, index) => {
     const first = seen.get(job.id);
@@ -114,12 +242,23 @@ export const jobsFileSchema = strictObject({
     } else {
       seen.set(job.id, index);
     }
+    (job.schedule.skip ?? []).forEach((name, i) => {
+      if (!known.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jobs', index, 'schedule', 'skip', i],
+          message: `unknown calendar '${name}' (known: ${known.join(', ')})`,
+        });
+      }
+    });
   });
 });
 
 /** A validated jobs file. */
 export type JobsFile = z.output<typeof jobsFileSchema>;
-/** A validated job. */
+/** A validated job; after loading, its timezone, jitter and policies are filled from `defaults`. */
 export type Job = z.output<typeof jobSchema>;
 /** A validated schedule. */
 export type JobSchedule = z.output<typeof scheduleSchema>;
+/** Named skip calendars of a file: each entry a date or an inclusive date range. */
+export type Calendars = NonNullable<JobsFile['calendars']>;

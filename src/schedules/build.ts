@@ -17,14 +17,27 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import { JOB_TYPES } from '../job-types/registry';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE, MANAGED_BY, MANAGED_BY_VALUE } from '../search-attributes';
-import { parseCron, type CalendarFields, type Range } from '../spec';
+import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from '../spec';
 import type { JobRunInput } from '../types';
 import { parseDuration } from '../jobs/duration';
-import type { Job } from '../jobs/schema';
+import { BUILTIN_WEEKENDS, type Calendars, type Job, type OverlapPolicyName } from '../jobs/schema';
 import { DurableCronError } from '../errors';
 
 /** The timezone a schedule uses when the job names none. */
 export const DEFAULT_TIMEZONE = 'UTC';
+
+/** The catch-up window when neither the job nor `defaults` sets one: Temporal's own default. */
+export const DEFAULT_CATCHUP_WINDOW = '365d';
+
+/** The SDK's overlap policy for each jobs-file spelling. */
+export const OVERLAP_POLICY: Record<OverlapPolicyName, ScheduleOverlapPolicy> = {
+  skip: ScheduleOverlapPolicy.SKIP,
+  'buffer-one': ScheduleOverlapPolicy.BUFFER_ONE,
+  'buffer-all': ScheduleOverlapPolicy.BUFFER_ALL,
+  'cancel-other': ScheduleOverlapPolicy.CANCEL_OTHER,
+  'terminate-other': ScheduleOverlapPolicy.TERMINATE_OTHER,
+  'allow-all': ScheduleOverlapPolicy.ALLOW_ALL,
+};
 
 /** Converts parsed calendar fields to the SDK's calendar spec. */
 export function toSdkCalendar(fields: CalendarFields): CalendarSpec {
@@ -43,12 +56,33 @@ export function toSdkCalendar(fields: CalendarFields): CalendarSpec {
   return spec;
 }
 
-/** The schedule spec of a job. */
-export function scheduleSpecFor(job: Job): ScheduleSpec {
+/** The cron strings of a job's schedule, as a list. */
+export function cronsOf(job: Job): string[] {
+  const { cron } = job.schedule;
+  return cron === undefined ? [] : Array.isArray(cron) ? cron : [cron];
+}
+
+/**
+ * The skip calendars of a job: `weekends` is built in, other names come from the file's
+ * `calendars:` (the schema has checked that every name exists).
+ */
+export function skipCalendarsFor(job: Job, calendars: Calendars = {}): CalendarFields[] {
+  return (job.schedule.skip ?? []).flatMap((name) => {
+    if (name === BUILTIN_WEEKENDS) return [WEEKENDS];
+    const entries = calendars[name];
+    if (!entries) throw new DurableCronError(`job '${job.id}': unknown calendar '${name}'`);
+    return skipDates(entries.map((e) => (typeof e === 'string' ? { from: e, to: e } : e))).map((c) => ({
+      ...c,
+      comment: `${name}: ${c.comment ?? ''}`,
+    }));
+  });
+}
+
+/** The schedule spec of a job; `calendars` are the file's named skip calendars. */
+export function scheduleSpecFor(job: Job, calendars: Calendars = {}): ScheduleSpec {
   const s = job.schedule;
-  const crons = s.cron === undefined ? [] : Array.isArray(s.cron) ? s.cron : [s.cron];
   const spec: ScheduleSpec = {
-    calendars: crons.map((c) => toSdkCalendar(parseCron(c))),
+    calendars: cronsOf(job).map((c) => toSdkCalendar(parseCron(c))),
     timezone: s.timezone ?? DEFAULT_TIMEZONE,
   };
   if (s.every !== undefined) {
@@ -56,6 +90,11 @@ export function scheduleSpecFor(job: Job): ScheduleSpec {
       { every: mustDuration(s.every), offset: s.offset === undefined ? 0 : mustDuration(s.offset) },
     ];
   }
+  const skip = skipCalendarsFor(job, calendars);
+  if (skip.length > 0) spec.skip = skip.map(toSdkCalendar);
+  spec.jitter = s.jitter === undefined ? 0 : mustDuration(s.jitter);
+  if (s.startAt !== undefined) spec.startAt = new Date(s.startAt);
+  if (s.endAt !== undefined) spec.endAt = new Date(s.endAt);
   return spec;
 }
 
@@ -80,13 +119,16 @@ export function runSearchAttributes(job: Job): SearchAttributePair[] {
   ];
 }
 
-/** Full options to create the job's schedule on `taskQueue`. */
-export function scheduleOptionsFor(job: Job, taskQueue: string): ScheduleOptions {
+/**
+ * Full options to create the job's schedule on `taskQueue`; `calendars` are the file's named
+ * skip calendars. `state` holds what the file says (paused defaults to false on create).
+ */
+export function scheduleOptionsFor(job: Job, taskQueue: string, calendars: Calendars = {}): ScheduleOptions {
   const type = JOB_TYPES.get(job.type);
   if (!type) throw new DurableCronError(`job '${job.id}': unknown job type '${job.type}'`);
   return {
     scheduleId: job.id,
-    spec: scheduleSpecFor(job),
+    spec: scheduleSpecFor(job, calendars),
     action: {
       type: 'startWorkflow',
       workflowType: type.workflowType,
@@ -95,8 +137,14 @@ export function scheduleOptionsFor(job: Job, taskQueue: string): ScheduleOptions
       taskQueue,
       args: [runInputFor(job)],
       typedSearchAttributes: runSearchAttributes(job),
+      // The memo of a schedule cannot be updated; the action's memo can, and runs carry it.
+      ...(job.description === undefined ? {} : { memo: { description: job.description } }),
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    policies: {
+      overlap: OVERLAP_POLICY[job.overlap ?? 'skip'],
+      catchupWindow: mustDuration(job.catchupWindow ?? DEFAULT_CATCHUP_WINDOW),
+      pauseOnFailure: job.pauseOnFailure ?? false,
+    },
     state: { paused: job.paused ?? false, note: job.note },
     typedSearchAttributes: [
       { key: CUSTOMER, value: job.customer },

@@ -1,17 +1,39 @@
 /** `durable-cron validate` and `durable-cron apply`. */
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
-import { JobsFileError } from '../../errors';
-import { loadJobsFile } from '../../jobs/load';
-import { applyJobs } from '../../schedules/apply';
+import { JobsFileError, UsageError } from '../../errors';
+import { readJobsFile } from '../../jobs/load';
+import { formatWarning, lintJobsFile, type JobsFileWarning } from '../../jobs/lint';
+import { ApplyIncompleteError, executePlan, type ChangeResult } from '../../schedules/apply';
+import { planApply, type PlannedChange } from '../../schedules/plan';
+import { ScheduleRpc } from '../../schedules/schedule-rpc';
+import { totalRpcs, type RpcCounts } from '../../schedules/rpc';
 import { printJson, type Output } from '../output';
+import { withSetupHint } from '../../schedules/errors';
 
-/** Validates a jobs file; prints every problem, or a summary. */
+/** Changes above this many get progress lines. */
+export const PROGRESS_THRESHOLD = 50;
+
+/** Validates a jobs file; prints every problem, or a summary and any warnings. */
 export async function runValidate(flags: { file: string; json?: boolean }, output: Output): Promise<void> {
   try {
-    const file = await loadJobsFile(flags.file);
-    if (flags.json) printJson(output, { file: flags.file, valid: true, jobs: file.jobs.length, issues: [] });
-    else output.out(`${flags.file}: ${file.jobs.length} job(s), no problems`);
+    const loaded = await readJobsFile(flags.file);
+    const warnings = lintJobsFile(loaded);
+    if (flags.json) {
+      printJson(output, {
+        file: flags.file,
+        valid: true,
+        jobs: loaded.jobs.jobs.length,
+        issues: [],
+        warnings,
+      });
+      return;
+    }
+    printWarnings(output, warnings);
+    output.out(
+      `${flags.file}: ${loaded.jobs.jobs.length} job(s), no problems` +
+        (warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''),
+    );
   } catch (err) {
     if (err instanceof JobsFileError && flags.json) {
       printJson(output, { file: flags.file, valid: false, issues: err.issues });
@@ -20,25 +42,153 @@ export async function runValidate(flags: { file: string; json?: boolean }, outpu
   }
 }
 
-/** Validates the whole file, then creates or updates one schedule per job. */
-export async function runApply(
-  config: ResolvedConfig,
-  flags: { file: string; json?: boolean },
-  output: Output,
-): Promise<void> {
-  // Validate everything before connecting: bad input never reaches the server.
-  const file = await loadJobsFile(flags.file);
+/** Flags of `apply`. */
+export interface ApplyFlags {
+  file: string;
+  json?: boolean;
+  dryRun?: boolean;
+  prune?: boolean;
+  concurrency?: string;
+}
+
+/** Parses `--concurrency`. @throws {UsageError} unless an integer 1-64 */
+export function parseConcurrency(value: string | undefined): number {
+  if (value === undefined) return 8;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) {
+    throw new UsageError(`--concurrency '${value}' must be an integer from 1 to 64`);
+  }
+  return n;
+}
+
+/**
+ * Validates the whole file (nothing is sent when anything is wrong), prints the plan, then
+ * makes Temporal match it unless `--dry-run`.
+ * @throws {ApplyIncompleteError} when some changes failed; the others were made
+ */
+export async function runApply(config: ResolvedConfig, flags: ApplyFlags, output: Output): Promise<void> {
+  const concurrency = parseConcurrency(flags.concurrency);
+  const loaded = await readJobsFile(flags.file);
+  const warnings = lintJobsFile(loaded);
+  if (!flags.json) printWarnings(output, warnings);
   const { client, close } = await connectClient(config);
   try {
-    const changes = await applyJobs(client, file, {
-      taskQueue: config.taskQueue,
-      onChange: flags.json
-        ? undefined
-        : (c) => output.out(`${c.action === 'create' ? '+ create' : '~ update'} ${c.jobId}`),
-    });
-    if (flags.json) printJson(output, { namespace: config.namespace, changes });
-    else output.out(`Applied ${changes.length} job(s) to namespace '${config.namespace}'.`);
+    const rpc = new ScheduleRpc(client);
+    const plan = await withSetupHint(() =>
+      planApply(rpc, loaded.jobs, { taskQueue: config.taskQueue, prune: flags.prune, concurrency }),
+    );
+    if (!flags.json) printPlan(output, config.namespace, flags.file, plan.changes, plan.unchanged.length);
+    let results: ChangeResult[] = [];
+    if (!flags.dryRun && plan.changes.length > 0) {
+      const total = plan.changes.length;
+      const step = Math.max(1, Math.ceil(total / 10));
+      results = await executePlan(rpc, plan, {
+        concurrency,
+        onProgress: (done, all, r) => {
+          if (r.error !== undefined && !flags.json) {
+            output.err(`  ! ${r.change.action} ${r.change.jobId} failed: ${r.error}`);
+          }
+          if (all > PROGRESS_THRESHOLD && (done % step === 0 || done === all)) {
+            output.err(`progress: ${done}/${all} changes (${Math.round((done / all) * 100)}%)`);
+          }
+        },
+      });
+    }
+    const made = results
+      .filter((r) => r.done !== undefined && r.done !== 'none')
+      .map((r) => changeJson({ ...r.change, action: r.done as PlannedChange['action'] }));
+    const failed = results
+      .filter((r) => r.error !== undefined)
+      .map((r) => ({ ...changeJson(r.change), error: r.error }));
+    if (flags.json) {
+      printJson(output, {
+        namespace: config.namespace,
+        file: flags.file,
+        dryRun: flags.dryRun === true,
+        plan: plan.changes.map(changeJson),
+        unchanged: plan.unchanged,
+        changes: made,
+        failed,
+        warnings,
+        rpcs: rpc.counts,
+      });
+    } else if (flags.dryRun) {
+      output.out('Dry run: nothing was changed.');
+      output.out(rpcLine(rpc.counts));
+    } else {
+      printSummary(output, config.namespace, results, plan.unchanged.length, rpc.counts);
+    }
+    if (failed.length > 0) throw new ApplyIncompleteError(results, rpc.counts);
   } finally {
     await close();
   }
+}
+
+function changeJson(c: PlannedChange): {
+  jobId: string;
+  action: string;
+  fields?: readonly string[];
+  adopt?: boolean;
+} {
+  return c.action === 'update'
+    ? { jobId: c.jobId, action: c.action, fields: c.fields ?? [], ...(c.adopt ? { adopt: true } : {}) }
+    : { jobId: c.jobId, action: c.action };
+}
+
+function printWarnings(output: Output, warnings: readonly JobsFileWarning[]): void {
+  for (const w of warnings) output.err(formatWarning(w));
+}
+
+const SIGN = { create: '+', update: '~', delete: '-' } as const;
+
+function printPlan(
+  output: Output,
+  namespace: string,
+  file: string,
+  changes: readonly PlannedChange[],
+  unchanged: number,
+): void {
+  output.out(`Plan for namespace '${namespace}' from ${file}:`);
+  for (const c of changes) {
+    const detail =
+      c.action === 'update'
+        ? ` (${(c.fields ?? []).join(', ')}${c.adopt ? '; adopting a schedule durable-cron did not create' : ''})`
+        : '';
+    output.out(`  ${SIGN[c.action]} ${c.action} ${c.jobId}${detail}`);
+  }
+  const count = (a: PlannedChange['action']) => changes.filter((c) => c.action === a).length;
+  output.out(
+    changes.length === 0
+      ? `  no changes: ${unchanged} schedule(s) already match`
+      : `  ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${unchanged} unchanged`,
+  );
+}
+
+function rpcLine(counts: RpcCounts): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
+  return `RPCs sent: ${totalRpcs(counts)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+function printSummary(
+  output: Output,
+  namespace: string,
+  results: readonly ChangeResult[],
+  unchanged: number,
+  counts: RpcCounts,
+): void {
+  const count = (a: PlannedChange['action']) => results.filter((r) => r.done === a).length;
+  const already = results.filter((r) => r.done === 'none').length;
+  output.out(
+    `Applied to namespace '${namespace}': ${count('create')} created, ${count('update')} updated, ` +
+      `${count('delete')} deleted, ${unchanged + already} unchanged.`,
+  );
+  const failed = results.filter((r) => r.error !== undefined);
+  if (failed.length > 0) {
+    output.out(
+      `Not changed (failed): ${failed.map((r) => `${r.change.action} ${r.change.jobId}`).join(', ')}`,
+    );
+  }
+  output.out(rpcLine(counts));
 }

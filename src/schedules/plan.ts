@@ -1,0 +1,131 @@
+/**
+ * Planning `apply`: what must be created, updated (and which fields changed) or deleted to make
+ * Temporal's schedules match a jobs file. One list call (a page per 1,000 schedules) reads every
+ * schedule's definition hash and pause state; only schedules the list shows as out of date are
+ * described, since the list is eventually consistent and describe is not.
+ */
+import type { ScheduleDescription, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
+import type { Job, JobsFile } from '../jobs/schema';
+import { quote } from '../query';
+import { MANAGED_BY, MANAGED_BY_VALUE } from '../search-attributes';
+import { scheduleOptionsFor } from './build';
+import { builtDefinition, changedFields, describedDefinition, hashDefinition, syncOf } from './definition';
+import { mapConcurrent } from './rpc';
+import type { ScheduleRpc } from './schedule-rpc';
+
+/** One change of a plan. */
+export interface PlannedChange {
+  readonly jobId: string;
+  readonly action: 'create' | 'update' | 'delete';
+  /** For updates: the changed fields, e.g. `spec.calendars`, `action.args`, `state.paused`. */
+  readonly fields?: readonly string[];
+  /** For updates of a schedule durable-cron did not create: it is taken over. */
+  readonly adopt?: boolean;
+}
+
+/** A job with the schedule built from it. */
+export interface BuiltJob {
+  readonly job: Job;
+  readonly options: ScheduleOptions;
+  readonly hash: string;
+}
+
+/** What apply will do. */
+export interface Plan {
+  readonly changes: readonly PlannedChange[];
+  /** Job ids whose schedules already match. */
+  readonly unchanged: readonly string[];
+  /** Built schedules by job id. */
+  readonly built: ReadonlyMap<string, BuiltJob>;
+}
+
+/** Options for {@link planApply}. */
+export interface PlanOptions {
+  readonly taskQueue: string;
+  /** Also delete managed schedules the file no longer has. */
+  readonly prune?: boolean;
+  /** Describe calls in flight at once. @default 8 */
+  readonly concurrency?: number;
+}
+
+/** The visibility query for schedules durable-cron manages. */
+export const MANAGED_QUERY = `${MANAGED_BY.name} = ${quote(MANAGED_BY_VALUE)}`;
+
+/** Builds every job's schedule and its definition hash. */
+export function buildJobs(file: JobsFile, taskQueue: string): Map<string, BuiltJob> {
+  const built = new Map<string, BuiltJob>();
+  for (const job of file.jobs) {
+    const options = scheduleOptionsFor(job, taskQueue, file.calendars);
+    built.set(job.id, { job, options, hash: hashDefinition(builtDefinition(options)) });
+  }
+  return built;
+}
+
+/** State fields the file sets that differ from the schedule's (paused, note). */
+export function stateChanges(job: Job, state: { paused: boolean; note?: string }): string[] {
+  const changes: string[] = [];
+  if (job.paused !== undefined && job.paused !== state.paused) changes.push('state.paused');
+  // A schedule paused outside the file keeps its pause note unless the file controls pausing.
+  const controlsNote = job.paused !== undefined || !state.paused;
+  if (job.note !== undefined && controlsNote && job.note !== (state.note ?? '')) changes.push('state.note');
+  return changes;
+}
+
+function upToDate(b: BuiltJob, listed: ScheduleSummary | undefined): boolean {
+  return (
+    listed !== undefined && syncOf(listed).hash === b.hash && stateChanges(b.job, listed.state).length === 0
+  );
+}
+
+/** The update a described schedule needs to match its job, or undefined when it matches. */
+export function changeFor(b: BuiltJob, d: ScheduleDescription): PlannedChange | undefined {
+  const fields: string[] = [];
+  if (syncOf(d).hash !== b.hash) {
+    const diff = changedFields(builtDefinition(b.options), describedDefinition(d, b.options));
+    // Same meaning but no (or an old) hash on the schedule: write the record so the next apply is free.
+    fields.push(...(diff.length > 0 ? diff : ['scheduleSync']));
+  }
+  fields.push(...stateChanges(b.job, d.state));
+  if (fields.length === 0) return undefined;
+  fields.sort();
+  const adopt = d.typedSearchAttributes.get(MANAGED_BY) !== MANAGED_BY_VALUE;
+  return { jobId: b.job.id, action: 'update', fields, ...(adopt ? { adopt } : {}) };
+}
+
+/**
+ * Plans apply: creates for missing schedules, updates for changed ones, and with `prune`
+ * deletes for managed schedules not in the file (never for schedules durable-cron did not create).
+ * @throws the first error of a list or describe call (after retries)
+ */
+export async function planApply(rpc: ScheduleRpc, file: JobsFile, options: PlanOptions): Promise<Plan> {
+  const built = buildJobs(file, options.taskQueue);
+  // All schedules, not only managed ones: a job whose id a foreign schedule holds is adopted.
+  const listed = new Map((await rpc.list()).map((s) => [s.scheduleId, s]));
+  // A job the list does not show is planned as a create without a describe; if the list lagged
+  // behind a schedule created a moment ago, the create fails and apply compares and updates.
+  const toDescribe = [...built.values()].filter(
+    (b) => listed.has(b.job.id) && !upToDate(b, listed.get(b.job.id)),
+  );
+  const described = await mapConcurrent(toDescribe, options.concurrency ?? 8, (b) => rpc.describe(b.job.id));
+  const changeOf = new Map<string, PlannedChange | undefined>();
+  toDescribe.forEach((b, i) => {
+    const result = described[i];
+    if (!result?.ok) throw result?.error;
+    const d = result.value;
+    changeOf.set(b.job.id, d === undefined ? { jobId: b.job.id, action: 'create' } : changeFor(b, d));
+  });
+  const changes: PlannedChange[] = [];
+  const unchanged: string[] = [];
+  for (const id of built.keys()) {
+    const change = listed.has(id) ? changeOf.get(id) : { jobId: id, action: 'create' as const };
+    if (change) changes.push(change);
+    else unchanged.push(id);
+  }
+  if (options.prune) {
+    for (const s of listed.values()) {
+      const managed = s.typedSearchAttributes?.get(MANAGED_BY) === MANAGED_BY_VALUE;
+      if (managed && !built.has(s.scheduleId)) changes.push({ jobId: s.scheduleId, action: 'delete' });
+    }
+  }
+  return { changes, unchanged, built };
+}
