@@ -5,7 +5,9 @@
 import { Command, Option } from 'commander';
 import { configFrom } from './context';
 import { runApply, runValidate } from './commands/apply';
+import { runAudit, type AuditFlags } from './commands/audit';
 import { runDev, type DevFlags } from './commands/dev';
+import { runRunsList, runRunsShow, type RunsListFlags, type RunsShowFlags } from './commands/runs';
 import { runSetup } from './commands/setup';
 import { runStart, type StartFlags } from './commands/start';
 import { runWorker, type WorkerFlags } from './commands/worker';
@@ -71,13 +73,74 @@ export function buildProgram(output: Output): Command {
 
   program
     .command('worker')
-    .description('run a worker for the task queue (drains on SIGINT/SIGTERM)')
+    .description('run the worker pool: N processes polling the task queue (drains on SIGINT/SIGTERM)')
+    .option('--processes <n>', 'worker processes (default: number of CPU cores)')
+    .option('--max-activities <n>', 'steps (activities) each process runs at once')
+    .option('--max-workflows <n>', 'workflow tasks each process handles at once')
+    .option('--max-cached-workflows <n>', 'workflows each process keeps cached')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .addOption(
       new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
     )
+    .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+    .option('--log-format <format>', 'text (readable) or json (one object per line)', 'text')
     .action(async (flags: WorkerFlags, cmd: Command) => runWorker(configFrom(cmd), flags, output));
+
+  const runs = program
+    .command('runs')
+    .description('query runs: what ran, for which customer, and how it went');
+  runs
+    .command('list')
+    .description('list runs matching typed filters, newest first, streamed page by page')
+    .option('--customer <name>', 'customer search attribute')
+    .option('--env <name>', 'env search attribute, e.g. prod')
+    .option('--job <id>', 'job id (schedule id)')
+    .option('--type <name>', 'job type')
+    .option(
+      '--status <status>',
+      'running, completed, failed, canceled, terminated, timed-out or compensated (comma-separated for any of several)',
+    )
+    .option('--since <time>', 'started at or after: RFC 3339 (2026-11-20T00:00:00Z) or relative (24h, 7d)')
+    .option('--until <time>', 'started at or before: RFC 3339 or relative')
+    .option('--fired-from <time>', 'nominal fire time at or after: RFC 3339 or relative')
+    .option('--fired-to <time>', 'nominal fire time at or before: RFC 3339 or relative')
+    .option(
+      '--query <filter>',
+      'raw Temporal list filter, ANDed with the others (e.g. "WorkflowType = \'dailySummary\'")',
+    )
+    .option('--limit <n>', 'print at most this many runs', '50')
+    .option('--all', 'print every matching run (no limit)')
+    .option('--json', 'a JSON array, one run object per line; the count line goes to stderr')
+    .option('--csv', 'CSV with a header line; the count line goes to stderr')
+    .option('--count', 'print only the number of matching runs (count API)')
+    .action(async (flags: RunsListFlags, cmd: Command) => runRunsList(configFrom(cmd), flags, output));
+  runs
+    .command('show')
+    .description(
+      'one run: status, fire time, customer/env, steps with attempts and errors, compensations, result',
+    )
+    .argument('<workflowId>', 'workflow id, e.g. nightly-report-2026-11-21T18:00:00Z')
+    .option('--run-id <id>', 'a specific run (default: the latest)')
+    .option('--json', 'print the run as JSON')
+    .action(async (workflowId: string, flags: RunsShowFlags, cmd: Command) =>
+      runRunsShow(configFrom(cmd), workflowId, flags, output),
+    );
+
+  program
+    .command('audit')
+    .description(
+      'check that every fire time of a job in a window ran exactly once (exit 0 only when nothing is missing or doubled)',
+    )
+    .argument('<jobId>', 'job id (schedule id)')
+    .requiredOption('--from <time>', 'window start: RFC 3339 or relative (24h = 24 hours ago)')
+    .option('--to <time>', 'window end: RFC 3339 or relative (default: now)')
+    .option('--backfill-missing', 'start the missing fires, exactly once each')
+    .option('--include-before-creation', 'also expect fires from before the schedule was created')
+    .option('--json', 'print the report as JSON')
+    .action(async (jobId: string, flags: AuditFlags, cmd: Command) =>
+      runAudit(configFrom(cmd), jobId, flags, output),
+    );
 
   devOptions(
     program
