@@ -1,6 +1,7 @@
 /**
  * The command-line interface: argument parsing only. Each command calls one orchestration
- * function; nothing here touches Temporal directly.
+ * function; nothing here touches Temporal directly. Commands that run workers are imported when
+ * invoked, so client-only commands (`runs list`) start without loading the worker runtime.
  */
 import { Command, Option } from 'commander';
 import { configFrom } from './context';
@@ -9,8 +10,8 @@ import { runAudit, type AuditFlags } from './commands/audit';
 import { runDev, type DevFlags } from './commands/dev';
 import { runRunsList, runRunsShow, type RunsListFlags, type RunsShowFlags } from './commands/runs';
 import { runSetup } from './commands/setup';
-import { runStart, type StartFlags } from './commands/start';
-import { runWorker, type WorkerFlags } from './commands/worker';
+import type { StartFlags } from './commands/start';
+import type { WorkerFlags } from './commands/worker';
 import type { Output } from './output';
 
 /** Builds the `durable-cron` program writing to `output`. */
@@ -85,7 +86,9 @@ export function buildProgram(output: Output): Command {
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .option('--log-format <format>', 'text (readable) or json (one object per line)', 'text')
-    .action(async (flags: WorkerFlags, cmd: Command) => runWorker(configFrom(cmd), flags, output));
+    .action(async (flags: WorkerFlags, cmd: Command) =>
+      (await import('./commands/worker.js')).runWorker(configFrom(cmd), flags, output),
+    );
 
   const runs = program
     .command('runs')
@@ -152,7 +155,9 @@ export function buildProgram(output: Output): Command {
     .option('-f, --file <path>', 'jobs file to apply', 'examples/jobs.yaml')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'warn')
-    .action(async (flags: StartFlags, cmd: Command) => runStart(configFrom(cmd), flags, output));
+    .action(async (flags: StartFlags, cmd: Command) =>
+      (await import('./commands/start.js')).runStart(configFrom(cmd), flags, output),
+    );
 
   return program;
 }
