@@ -50,7 +50,9 @@ export async function connectNative(config: ResolvedConfig): Promise<NativeConne
   // Loaded here, not at the top: the worker package (native bridge) costs client-only commands
   // such as `runs list` a third of their start-up time and memory.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { NativeConnection: Native } = require('@temporalio/worker') as typeof import('@temporalio/worker');
+  const { NativeConnection: Native } = require('@temporalio/worker') as {
+    NativeConnection: typeof NativeConnection;
+  };
   try {
     return await withTimeout(Native.connect(config.connection), CONNECT_TIMEOUT_MS * 2);
   } catch (err) {

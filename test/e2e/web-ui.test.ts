@@ -85,9 +85,7 @@ describe('the Web UI shows a customer its runs', { skip }, () => {
         assert.equal(await page.getByRole('link', { name: run.runId, exact: true }).count(), 1);
       }
       await page.getByText(`${mine.length} Workflows`).waitFor();
-      const listed = await page
-        .locator('a[href*="/workflows/"]')
-        .evaluateAll((links) => links.map((a) => a.textContent?.trim() ?? ''));
+      const listed = (await page.locator('a[href*="/workflows/"]').allTextContents()).map((t) => t.trim());
       for (const run of theirs) {
         assert.ok(
           !listed.includes(run.workflowId),
