@@ -1,15 +1,13 @@
 /**
  * The command-line interface: argument parsing only. Each command calls one orchestration
- * function; nothing here touches Temporal directly. Commands that run workers are imported when
- * invoked, so client-only commands (`runs list`) start without loading the worker runtime.
+ * function; nothing here touches Temporal directly. Each command's module is imported when the
+ * command runs, so `runs list` loads neither the worker runtime nor the jobs-file parser.
  */
 import { Command, Option } from 'commander';
 import { configFrom } from './context';
-import { runApply, runValidate } from './commands/apply';
-import { runAudit, type AuditFlags } from './commands/audit';
-import { runDev, type DevFlags } from './commands/dev';
-import { runRunsList, runRunsShow, type RunsListFlags, type RunsShowFlags } from './commands/runs';
-import { runSetup } from './commands/setup';
+import type { AuditFlags } from './commands/audit';
+import type { DevFlags } from './commands/dev';
+import type { RunsListFlags, RunsShowFlags } from './commands/runs';
 import type { StartFlags } from './commands/start';
 import type { WorkerFlags } from './commands/worker';
 import type { Output } from './output';
@@ -46,7 +44,7 @@ export function buildProgram(output: Output): Command {
     .option('--stop', 'stop a detached server started on --port')
     .option('--install-only', 'obtain the pinned Temporal CLI (build it if needed), print its path, and exit')
     .option('--json', 'print server details as JSON')
-    .action(async (flags: DevFlags) => runDev(flags, output));
+    .action(async (flags: DevFlags) => (await import('./commands/dev.js')).runDev(flags, output));
 
   program
     .command('setup')
@@ -54,14 +52,18 @@ export function buildProgram(output: Output): Command {
       "register the search attributes durable-cron needs ('customer', 'env', ...) on the namespace",
     )
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { json?: boolean }, cmd: Command) => runSetup(configFrom(cmd), flags, output));
+    .action(async (flags: { json?: boolean }, cmd: Command) =>
+      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output),
+    );
 
   program
     .command('validate')
     .description('check a jobs file and print every problem with its line')
     .requiredOption('-f, --file <path>', 'jobs file (YAML)')
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { file: string; json?: boolean }) => runValidate(flags, output));
+    .action(async (flags: { file: string; json?: boolean }) =>
+      (await import('./commands/apply.js')).runValidate(flags, output),
+    );
 
   program
     .command('apply')
@@ -69,7 +71,7 @@ export function buildProgram(output: Output): Command {
     .requiredOption('-f, --file <path>', 'jobs file (YAML)')
     .option('--json', 'print the changes as JSON')
     .action(async (flags: { file: string; json?: boolean }, cmd: Command) =>
-      runApply(configFrom(cmd), flags, output),
+      (await import('./commands/apply.js')).runApply(configFrom(cmd), flags, output),
     );
 
   program
@@ -117,7 +119,9 @@ export function buildProgram(output: Output): Command {
     .option('--json', 'a JSON array, one run object per line; the count line goes to stderr')
     .option('--csv', 'CSV with a header line; the count line goes to stderr')
     .option('--count', 'print only the number of matching runs (count API)')
-    .action(async (flags: RunsListFlags, cmd: Command) => runRunsList(configFrom(cmd), flags, output));
+    .action(async (flags: RunsListFlags, cmd: Command) =>
+      (await import('./commands/runs.js')).runRunsList(configFrom(cmd), flags, output),
+    );
   runs
     .command('show')
     .description(
@@ -127,7 +131,7 @@ export function buildProgram(output: Output): Command {
     .option('--run-id <id>', 'a specific run (default: the latest)')
     .option('--json', 'print the run as JSON')
     .action(async (workflowId: string, flags: RunsShowFlags, cmd: Command) =>
-      runRunsShow(configFrom(cmd), workflowId, flags, output),
+      (await import('./commands/runs.js')).runRunsShow(configFrom(cmd), workflowId, flags, output),
     );
 
   program
@@ -142,7 +146,7 @@ export function buildProgram(output: Output): Command {
     .option('--include-before-creation', 'also expect fires from before the schedule was created')
     .option('--json', 'print the report as JSON')
     .action(async (jobId: string, flags: AuditFlags, cmd: Command) =>
-      runAudit(configFrom(cmd), jobId, flags, output),
+      (await import('./commands/audit.js')).runAudit(configFrom(cmd), jobId, flags, output),
     );
 
   devOptions(

@@ -41,7 +41,7 @@ export interface RunRow {
 export interface ListRunsOptions {
   /** Stop after this many rows; undefined for all. */
   readonly limit?: number;
-  /** Visibility page size. @default 1000 (the server's maximum on the dev server) */
+  /** Visibility page size. @default 500, or the limit when smaller */
   readonly pageSize?: number;
 }
 
@@ -88,8 +88,9 @@ export async function* listRuns(
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
   const exact = hasFireWindow(filter);
-  // A small --limit fetches one small page; fire-window filtering may drop rows, so not then.
-  const pageSize = options.pageSize ?? (exact || limit > 1000 ? 1000 : Math.max(limit, 1));
+  // A small --limit fetches one small page (fire-window filtering may drop rows, so not then);
+  // long listings use pages of 500, which keeps the memory of one page in flight small.
+  const pageSize = options.pageSize ?? (exact || limit > 500 ? 500 : Math.max(limit, 1));
   let emitted = 0;
   for await (const info of client.workflow.list({ query: buildRunsQuery(filter), pageSize })) {
     if (exact && !matchesFireWindow(filter, info.typedSearchAttributes.get(SCHEDULED_START_TIME))) continue;
