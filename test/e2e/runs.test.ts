@@ -225,6 +225,14 @@ describe('runs list and runs show', () => {
     assert.match(missing.stderr, /no run with workflow id 'nope-/);
   });
 
+  it('documents every new command with --help', async () => {
+    for (const command of [['runs', 'list'], ['runs', 'show'], ['audit'], ['worker']]) {
+      const result = await runCli([...command, '--help']);
+      assert.equal(result.code, 0, command.join(' '));
+      assert.match(result.stdout, new RegExp(`Usage: durable-cron ${command.join(' ')}`));
+    }
+  });
+
   it('rejects bad flags with one line naming the flag and the valid values', async () => {
     const status = await cli(['runs', 'list', '--status', 'exploded']);
     assert.equal(status.code, 2);

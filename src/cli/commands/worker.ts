@@ -3,6 +3,7 @@
  * restarted; SIGINT/SIGTERM drains them (no new tasks, in-flight steps get `--grace`), then exit 0.
  */
 import type { ResolvedConfig } from '../../config';
+import { connectClient } from '../../connection';
 import { UsageError } from '../../errors';
 import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
 import { StructuredLogger, parseLogFormat } from '../../worker/log';
@@ -49,6 +50,8 @@ export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, outp
     maxCachedWorkflows: positiveInt('max-cached-workflows', flags.maxCachedWorkflows, 0),
   };
   const metricsPort = positiveInt('metrics-port', flags.metricsPort, 0, 65_535);
+  // Fail with one clear line when the server is unreachable, instead of processes crash-looping.
+  await (await connectClient(config)).close();
   const logger = new StructuredLogger({
     level: logLevel,
     format: logFormat,
