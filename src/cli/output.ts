@@ -4,12 +4,18 @@
 export interface Output {
   out(line: string): void;
   err(line: string): void;
+  /** Resolves once written output has been flushed (streaming commands wait on it). */
+  drained?(): Promise<void>;
 }
 
 /** The process's stdout/stderr. */
 export const stdio: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  drained: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise((done) => process.stdout.once('drain', () => done()))
+      : Promise.resolve(),
 };
 
 /** Prints a value as pretty JSON. */

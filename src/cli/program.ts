@@ -1,23 +1,17 @@
 /**
  * The command-line interface: argument parsing only. Each command calls one orchestration
- * function; nothing here touches Temporal directly.
+ * function; nothing here touches Temporal directly. Each command's module is imported when the
+ * command runs, so `runs list` loads neither the worker runtime nor the jobs-file parser.
  */
 import { Command, Option } from 'commander';
 import { configFrom } from './context';
-import { runApply, runValidate, type ApplyFlags } from './commands/apply';
-import {
-  runSchedulesBackfill,
-  runSchedulesDelete,
-  runSchedulesDescribe,
-  runSchedulesList,
-  runSchedulesPause,
-  runSchedulesTrigger,
-  runSchedulesUnpause,
-} from './commands/schedules';
-import { runDev, type DevFlags } from './commands/dev';
-import { runSetup } from './commands/setup';
-import { runStart, type StartFlags } from './commands/start';
-import { runWorker, type WorkerFlags } from './commands/worker';
+import type { ApplyFlags } from './commands/apply';
+import type { AuditFlags } from './commands/audit';
+import type { DevFlags } from './commands/dev';
+import type { RunsListFlags, RunsShowFlags } from './commands/runs';
+import type { StartFlags } from './commands/start';
+import type { WorkerFlags } from './commands/worker';
+import { registerScheduleCommands } from './program-schedules';
 import type { Output } from './output';
 
 /** Builds the `durable-cron` program writing to `output`. */
@@ -52,7 +46,7 @@ export function buildProgram(output: Output): Command {
     .option('--stop', 'stop a detached server started on --port')
     .option('--install-only', 'obtain the pinned Temporal CLI (build it if needed), print its path, and exit')
     .option('--json', 'print server details as JSON')
-    .action(async (flags: DevFlags) => runDev(flags, output));
+    .action(async (flags: DevFlags) => (await import('./commands/dev.js')).runDev(flags, output));
 
   program
     .command('setup')
@@ -60,14 +54,18 @@ export function buildProgram(output: Output): Command {
       "register the search attributes durable-cron needs ('customer', 'env', ...) on the namespace",
     )
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { json?: boolean }, cmd: Command) => runSetup(configFrom(cmd), flags, output));
+    .action(async (flags: { json?: boolean }, cmd: Command) =>
+      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output),
+    );
 
   program
     .command('validate')
     .description('check a jobs file and print every problem with its line')
     .requiredOption('-f, --file <path>', 'jobs file (YAML)')
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { file: string; json?: boolean }) => runValidate(flags, output));
+    .action(async (flags: { file: string; json?: boolean }) =>
+      (await import('./commands/apply.js')).runValidate(flags, output),
+    );
 
   program
     .command('apply')
@@ -80,19 +78,86 @@ export function buildProgram(output: Output): Command {
     .option('--prune', 'delete schedules durable-cron manages that the file no longer has')
     .option('--concurrency <n>', 'RPCs in flight at once (1-64)', '8')
     .option('--json', 'print the plan and the changes as JSON')
-    .action(async (flags: ApplyFlags, cmd: Command) => runApply(configFrom(cmd), flags, output));
+    .action(async (flags: ApplyFlags, cmd: Command) =>
+      (await import('./commands/apply.js')).runApply(configFrom(cmd), flags, output),
+    );
 
   registerScheduleCommands(program, output);
 
   program
     .command('worker')
-    .description('run a worker for the task queue (drains on SIGINT/SIGTERM)')
+    .description('run the worker pool: N processes polling the task queue (drains on SIGINT/SIGTERM)')
+    .option('--processes <n>', 'worker processes (default: number of CPU cores)')
+    .option('--max-activities <n>', 'steps (activities) each process runs at once')
+    .option('--max-workflows <n>', 'workflow tasks each process handles at once')
+    .option('--max-cached-workflows <n>', 'workflows each process keeps cached')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .addOption(
       new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
     )
+    .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
-    .action(async (flags: WorkerFlags, cmd: Command) => runWorker(configFrom(cmd), flags, output));
+    .option('--log-format <format>', 'text (readable) or json (one object per line)', 'text')
+    .action(async (flags: WorkerFlags, cmd: Command) =>
+      (await import('./commands/worker.js')).runWorker(configFrom(cmd), flags, output),
+    );
+
+  const runs = program
+    .command('runs')
+    .description('query runs: what ran, for which customer, and how it went');
+  runs
+    .command('list')
+    .description('list runs matching typed filters, newest first, streamed page by page')
+    .option('--customer <name>', 'customer search attribute')
+    .option('--env <name>', 'env search attribute, e.g. prod')
+    .option('--job <id>', 'job id (schedule id)')
+    .option('--type <name>', 'job type')
+    .option(
+      '--status <status>',
+      'running, completed, failed, canceled, terminated, timed-out or compensated (comma-separated for any of several)',
+    )
+    .option('--since <time>', 'started at or after: RFC 3339 (2026-11-20T00:00:00Z) or relative (24h, 7d)')
+    .option('--until <time>', 'started at or before: RFC 3339 or relative')
+    .option('--fired-from <time>', 'nominal fire time at or after: RFC 3339 or relative')
+    .option('--fired-to <time>', 'nominal fire time at or before: RFC 3339 or relative')
+    .option(
+      '--query <filter>',
+      'raw Temporal list filter, ANDed with the others (e.g. "WorkflowType = \'dailySummary\'")',
+    )
+    .option('--limit <n>', 'print at most this many runs', '50')
+    .option('--all', 'print every matching run (no limit)')
+    .option('--json', 'a JSON array, one run object per line; the count line goes to stderr')
+    .option('--csv', 'CSV with a header line; the count line goes to stderr')
+    .option('--count', 'print only the number of matching runs (count API)')
+    .action(async (flags: RunsListFlags, cmd: Command) =>
+      (await import('./commands/runs.js')).runRunsList(configFrom(cmd), flags, output),
+    );
+  runs
+    .command('show')
+    .description(
+      'one run: status, fire time, customer/env, steps with attempts and errors, compensations, result',
+    )
+    .argument('<workflowId>', 'workflow id, e.g. nightly-report-2026-11-21T18:00:00Z')
+    .option('--run-id <id>', 'a specific run (default: the latest)')
+    .option('--json', 'print the run as JSON')
+    .action(async (workflowId: string, flags: RunsShowFlags, cmd: Command) =>
+      (await import('./commands/runs.js')).runRunsShow(configFrom(cmd), workflowId, flags, output),
+    );
+
+  program
+    .command('audit')
+    .description(
+      'check that every fire time of a job in a window ran exactly once (exit 0 only when nothing is missing or doubled)',
+    )
+    .argument('<jobId>', 'job id (schedule id)')
+    .requiredOption('--from <time>', 'window start: RFC 3339 or relative (24h = 24 hours ago)')
+    .option('--to <time>', 'window end: RFC 3339 or relative (default: now)')
+    .option('--backfill-missing', 'start the missing fires, exactly once each')
+    .option('--include-before-creation', 'also expect fires from before the schedule was created')
+    .option('--json', 'print the report as JSON')
+    .action(async (jobId: string, flags: AuditFlags, cmd: Command) =>
+      (await import('./commands/audit.js')).runAudit(configFrom(cmd), jobId, flags, output),
+    );
 
   devOptions(
     program
@@ -104,92 +169,11 @@ export function buildProgram(output: Output): Command {
     .option('-f, --file <path>', 'jobs file to apply', 'examples/jobs.yaml')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'warn')
-    .action(async (flags: StartFlags, cmd: Command) => runStart(configFrom(cmd), flags, output));
+    .action(async (flags: StartFlags, cmd: Command) =>
+      (await import('./commands/start.js')).runStart(configFrom(cmd), flags, output),
+    );
 
   return program;
-}
-
-/** `durable-cron schedules ...`: operations on the schedules in the namespace. */
-function registerScheduleCommands(program: Command, output: Output): void {
-  const schedules = program
-    .command('schedules')
-    .description('list, inspect, pause, unpause, trigger, backfill and delete schedules');
-
-  schedules
-    .command('list')
-    .description('list the schedules durable-cron manages, with next fire time and last run status')
-    .option('--customer <customer>', 'only this customer')
-    .option('--env <env>', 'only this env')
-    .option('--paused', 'only paused schedules')
-    .option('--all', 'include schedules durable-cron did not create')
-    .option('--json', 'print JSON')
-    .action(
-      async (
-        flags: { customer?: string; env?: string; paused?: boolean; all?: boolean; json?: boolean },
-        cmd: Command,
-      ) => runSchedulesList(configFrom(cmd), flags, output),
-    );
-
-  schedules
-    .command('describe <id>')
-    .description('full spec, policies, state, the next 10 fire times and recent runs of a schedule')
-    .option('--json', 'print JSON')
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) =>
-      runSchedulesDescribe(configFrom(cmd), id, flags, output),
-    );
-
-  schedules
-    .command('pause <id>')
-    .description('pause a schedule (records when, for unpause --catch-up)')
-    .option('--note <text>', 'why it is paused')
-    .option('--json', 'print JSON')
-    .action(async (id: string, flags: { note?: string; json?: boolean }, cmd: Command) =>
-      runSchedulesPause(configFrom(cmd), id, flags, output),
-    );
-
-  schedules
-    .command('unpause <id>')
-    .description('unpause a schedule; --catch-up runs each fire skipped while paused, exactly once')
-    .option('--note <text>', 'note to leave on the schedule')
-    .option('--catch-up', 'backfill the fire times skipped while paused that have no run')
-    .option('--json', 'print JSON')
-    .action(async (id: string, flags: { note?: string; catchUp?: boolean; json?: boolean }, cmd: Command) =>
-      runSchedulesUnpause(configFrom(cmd), id, flags, output),
-    );
-
-  schedules
-    .command('trigger <id>')
-    .description('run a schedule now')
-    .option('--json', 'print JSON')
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) =>
-      runSchedulesTrigger(configFrom(cmd), id, flags, output),
-    );
-
-  schedules
-    .command('backfill <id>')
-    .description(
-      'run the fire times in [--from, --to] that have no run yet (exactly once); --force runs all of them',
-    )
-    .requiredOption('--from <time>', 'window start, RFC 3339 (inclusive)')
-    .requiredOption('--to <time>', 'window end, RFC 3339 (inclusive)')
-    .option('--force', 'also re-run fire times that already ran')
-    .option('--dry-run', 'print what would run and what is skipped; start nothing')
-    .option('--json', 'print JSON')
-    .action(
-      async (
-        id: string,
-        flags: { from: string; to: string; force?: boolean; dryRun?: boolean; json?: boolean },
-        cmd: Command,
-      ) => runSchedulesBackfill(configFrom(cmd), id, flags, output),
-    );
-
-  schedules
-    .command('delete <id>')
-    .description('delete a schedule (its past runs stay)')
-    .option('--json', 'print JSON')
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) =>
-      runSchedulesDelete(configFrom(cmd), id, flags, output),
-    );
 }
 
 function readVersion(): string {

@@ -1,8 +1,8 @@
 /**
  * The Temporal runtime of a worker process: installed once, before the first connection, with the
- * log level the caller chose.
+ * log level (or logger) the caller chose and, for pool processes, a Prometheus endpoint.
  */
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type Logger } from '@temporalio/worker';
 import { UsageError } from '../errors';
 
 /** Log levels accepted by `--log-level`. */
@@ -10,18 +10,50 @@ export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 let installed = false;
 
+/** Options of {@link installRuntime}. */
+export interface RuntimeInstallOptions {
+  logLevel?: string;
+  /** A logger to use instead of the SDK's default one (at `logLevel`). */
+  logger?: Logger;
+  /** Serve the runtime's metrics for Prometheus on this `host:port`. */
+  prometheusBindAddress?: string;
+  /**
+   * Signals on which the runtime shuts every worker down. @default the SDK's (SIGINT, SIGTERM,
+   * SIGQUIT, SIGUSR2). Pool processes pass [] and drain on their supervisor's request instead.
+   */
+  shutdownSignals?: NodeJS.Signals[];
+}
+
 /**
- * Installs the runtime with `logLevel`; later calls do nothing.
+ * Validates `--log-level`.
  * @throws {UsageError} for an unknown level
  */
-export function installRuntime(options: { logLevel?: string } = {}): void {
-  if (installed) return;
-  const level = (options.logLevel ?? 'INFO').toUpperCase();
+export function parseLogLevel(value: string | undefined): LogLevel {
+  const level = (value ?? 'INFO').toUpperCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new UsageError(
-      `--log-level '${options.logLevel}' is not one of ${LOG_LEVELS.join(', ').toLowerCase()}`,
-    );
+    throw new UsageError(`--log-level '${value}' is not one of ${LOG_LEVELS.join(', ').toLowerCase()}`);
   }
-  Runtime.install({ logger: new DefaultLogger(level as LogLevel) });
+  return level as LogLevel;
+}
+
+/**
+ * Installs the runtime; later calls do nothing.
+ * @throws {UsageError} for an unknown level
+ */
+export function installRuntime(options: RuntimeInstallOptions = {}): void {
+  if (installed) return;
+  const level = parseLogLevel(options.logLevel);
+  Runtime.install({
+    logger: options.logger ?? new DefaultLogger(level),
+    ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
+    ...(options.prometheusBindAddress
+      ? {
+          telemetryOptions: {
+            logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
+            metrics: { prometheus: { bindAddress: options.prometheusBindAddress } },
+          },
+        }
+      : {}),
+  });
   installed = true;
 }

@@ -1,17 +1,45 @@
 /**
  * A Temporal Worker for durable-cron's task queue, with every job-type workflow and activity.
  */
-import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { NativeConnection } from '@temporalio/worker';
+import {
+  Worker,
+  bundleWorkflowCode,
+  type NativeConnection,
+  type WorkflowBundleOption,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { ResolvedConfig } from '../config';
+import { stepInterceptors } from './interceptors';
 
 /** Path of the workflow code the worker bundles. */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
-/** Bundles the workflow code once; pass the result to several workers. */
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+/** Path of the workflow interceptors (run metrics and logs) bundled with the workflows. */
+export const WORKFLOW_INTERCEPTORS_PATH = require.resolve('../../workflows/interceptors');
+
+/**
+ * Bundles the workflow code once; pass the result to several workers.
+ * @param workflowsPath module exporting the workflows @default {@link WORKFLOWS_PATH}
+ */
+export async function bundleWorkflows(
+  workflowsPath: string = WORKFLOWS_PATH,
+): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
+    logger: quietLogger,
+  });
+}
+
+/** Concurrency limits of one worker; unset fields keep the SDK's defaults. */
+export interface WorkerLimits {
+  /** Activities (steps) running at once. */
+  readonly maxActivities?: number;
+  /** Workflow tasks processed at once. */
+  readonly maxWorkflows?: number;
+  /** Workflows kept in the sticky cache. */
+  readonly maxCachedWorkflows?: number;
 }
 
 /** Options for {@link createWorker}. */
@@ -19,22 +47,34 @@ export interface CreateWorkerOptions {
   readonly connection: NativeConnection;
   readonly config: Pick<ResolvedConfig, 'namespace' | 'taskQueue'>;
   readonly deps: ActivityDeps;
-  /** A prebuilt bundle; bundled on the spot when absent. */
-  readonly bundle?: WorkflowBundleWithSourceMap;
+  /** A prebuilt bundle, in memory or as a file; bundled on the spot when absent. */
+  readonly bundle?: WorkflowBundleOption;
   /** How long in-flight activities may finish after shutdown starts. @default 30s */
   readonly shutdownGraceTime?: string;
+  readonly limits?: WorkerLimits;
+  /** Activities added to (or replacing) the job types' activities. Tests only. */
+  readonly extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /** Creates (but does not run) a worker. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const bundle = options.bundle ?? (await bundleWorkflows());
+  const limits = options.limits ?? {};
   return Worker.create({
     connection: options.connection,
     namespace: options.config.namespace,
     taskQueue: options.config.taskQueue,
     workflowBundle: bundle,
-    activities: createActivities(options.deps),
+    activities: { ...createActivities(options.deps), ...options.extraActivities },
+    interceptors: { activity: [stepInterceptors] },
     shutdownGraceTime: options.shutdownGraceTime ?? '30s',
+    ...(limits.maxActivities !== undefined
+      ? { maxConcurrentActivityTaskExecutions: limits.maxActivities }
+      : {}),
+    ...(limits.maxWorkflows !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: limits.maxWorkflows }
+      : {}),
+    ...(limits.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: limits.maxCachedWorkflows } : {}),
   });
 }
 

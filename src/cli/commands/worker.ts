@@ -1,9 +1,14 @@
-/** `durable-cron worker`: run a worker for the task queue until SIGINT/SIGTERM. */
+/**
+ * `durable-cron worker`: the worker pool. N processes poll the task queue; a crashed one is
+ * restarted; SIGINT/SIGTERM drains them (no new tasks, in-flight steps get `--grace`), then exit 0.
+ */
 import type { ResolvedConfig } from '../../config';
-import { connectNative } from '../../connection';
-import { openActivityDeps } from '../../worker/deps';
-import { installRuntime } from '../../worker/runtime';
-import { createWorker } from '../../worker/worker';
+import { connectClient } from '../../connection';
+import { UsageError } from '../../errors';
+import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
+import { StructuredLogger, parseLogFormat } from '../../worker/log';
+import { defaultProcesses, startWorkerPool } from '../../worker/pool';
+import { parseLogLevel } from '../../worker/runtime';
 import type { Output } from '../output';
 
 /** Flags of `worker`. */
@@ -11,30 +16,78 @@ export interface WorkerFlags {
   dataDir: string;
   grace: string;
   logLevel: string;
+  logFormat?: string;
+  processes?: string;
+  maxActivities?: string;
+  maxWorkflows?: string;
+  maxCachedWorkflows?: string;
+  metricsPort?: string;
+}
+
+function positiveInt(flag: string, value: string | undefined, min = 1, max = 100_000): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new UsageError(`--${flag} '${value}' must be an integer from ${min} to ${max}`);
+  }
+  return n;
 }
 
 /**
- * Runs one worker. The Temporal runtime drains it on SIGINT/SIGTERM: polling stops, in-flight
- * activities get the grace period, then this resolves.
+ * Runs the pool until SIGINT/SIGTERM, then drains it.
+ * @throws {UsageError} for invalid flags, before anything starts
  */
 export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, output: Output): Promise<void> {
-  installRuntime({ logLevel: flags.logLevel });
-  const connection = await connectNative(config);
-  const opened = await openActivityDeps({ dataDir: flags.dataDir });
-  try {
-    const worker = await createWorker({
-      connection,
-      config,
-      deps: opened.deps,
-      shutdownGraceTime: flags.grace,
-    });
-    output.out(
-      `Worker polling task queue '${config.taskQueue}' in namespace '${config.namespace}' at ${config.address}`,
-    );
-    await worker.run();
-    output.out('Worker stopped.');
-  } finally {
-    await opened.close();
-    await connection.close();
-  }
+  const logLevel = parseLogLevel(flags.logLevel);
+  const logFormat = parseLogFormat(flags.logFormat);
+  const graceMs = parseDuration(flags.grace);
+  if (graceMs === undefined)
+    throw new UsageError(`--grace '${flags.grace}' is not a duration: ${DURATION_FORMS}`);
+  const processes = positiveInt('processes', flags.processes, 1, 256) ?? defaultProcesses();
+  const limits = {
+    maxActivities: positiveInt('max-activities', flags.maxActivities),
+    maxWorkflows: positiveInt('max-workflows', flags.maxWorkflows, 2),
+    maxCachedWorkflows: positiveInt('max-cached-workflows', flags.maxCachedWorkflows, 0),
+  };
+  const metricsPort = positiveInt('metrics-port', flags.metricsPort, 0, 65_535);
+  // Fail with one clear line when the server is unreachable, instead of processes crash-looping.
+  await (await connectClient(config)).close();
+  const logger = new StructuredLogger({
+    level: logLevel,
+    format: logFormat,
+    write: (line) => output.out(line),
+  });
+
+  const pool = await startWorkerPool({
+    config,
+    processes,
+    grace: flags.grace,
+    graceMs,
+    limits,
+    dataDir: flags.dataDir,
+    logLevel,
+    logFormat,
+    logger,
+    metricsPort,
+  });
+  logger.info('worker pool running', {
+    processes,
+    taskQueue: config.taskQueue,
+    namespace: config.namespace,
+    address: config.address,
+    ...(pool.metricsPort === undefined ? {} : { metricsPort: pool.metricsPort }),
+  });
+  await new Promise<void>((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info('signal received; draining', { signal, grace: flags.grace });
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      // A second signal while draining is ignored by design: the grace period bounds the drain.
+      process.on('SIGINT', () => {});
+      process.on('SIGTERM', () => {});
+      void pool.drain().then(done);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

@@ -1,0 +1,118 @@
+/**
+ * The worker pool: N OS processes, each a Temporal Worker on the task queue, sharing one workflow
+ * bundle built here once and written to a file. A {@link Supervisor} restarts crashed processes;
+ * {@link WorkerPool.drain} stops them gracefully; an optional HTTP endpoint serves metrics and health.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '@temporalio/common';
+import type { ResolvedConfig } from '../config';
+import { freePort } from '../dev-server/dev-server';
+import type { LogFormat } from './log';
+import { startMetricsServer } from './metrics';
+import { Supervisor, type SlotStatus } from './supervisor';
+import { bundleWorkflows, WORKFLOWS_PATH, type WorkerLimits } from './worker';
+
+/** Options of {@link startWorkerPool}. */
+export interface WorkerPoolOptions {
+  readonly config: ResolvedConfig;
+  /** Worker processes. @default the number of CPU cores */
+  readonly processes?: number;
+  /** Time in-flight activities get to finish on drain, e.g. `30s`. */
+  readonly grace: string;
+  /** {@link grace} in milliseconds (already validated by the caller). */
+  readonly graceMs: number;
+  readonly limits?: WorkerLimits;
+  /** Directory for file-based job effects. */
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly logFormat: LogFormat;
+  /** The supervisor's own logger. */
+  readonly logger: Logger;
+  /** Serve `/metrics` and `/healthz` on this port. */
+  readonly metricsPort?: number;
+  /** Host of the metrics endpoint. @default 0.0.0.0 */
+  readonly metricsHost?: string;
+  /**
+   * Test hooks, never set by the CLI: a workflows module to bundle instead of the job types'
+   * (it should re-export them), and a module whose `createActivities(deps)` adds activities.
+   */
+  readonly testHooks?: { readonly workflowsPath?: string; readonly activitiesModule?: string };
+}
+
+/** A running pool. */
+export interface WorkerPool {
+  /** Each process's slot, pid, and whether it polls. */
+  status(): SlotStatus[];
+  /** The metrics endpoint's port, when one was asked for. */
+  readonly metricsPort: number | undefined;
+  /** Stops every process gracefully; resolves when all have exited and resources are released. */
+  drain(): Promise<void>;
+}
+
+/** Default number of worker processes: one per CPU core. */
+export function defaultProcesses(): number {
+  return availableParallelism();
+}
+
+/** Builds the workflow bundle once, starts the processes and (optionally) the metrics endpoint. */
+export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const processes = options.processes ?? defaultProcesses();
+  options.logger.info('bundling workflows once for all processes');
+  const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? WORKFLOWS_PATH);
+  const dir = mkdtempSync(join(tmpdir(), 'durable-cron-pool-'));
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+
+  const supervisor = new Supervisor({
+    processes,
+    logger: options.logger,
+    drainTimeoutMs: options.graceMs + 15_000,
+    startMessage: async (slot) => ({
+      type: 'start',
+      slot,
+      config: options.config,
+      bundlePath,
+      grace: options.grace,
+      limits: options.limits ?? {},
+      dataDir: options.dataDir,
+      logLevel: options.logLevel,
+      logFormat: options.logFormat,
+      metricsPort: options.metricsPort === undefined ? undefined : await freePort(),
+      extraActivitiesModule: options.testHooks?.activitiesModule,
+    }),
+  });
+  let server: Server | undefined;
+  try {
+    await supervisor.start();
+    if (options.metricsPort !== undefined) {
+      server = await startMetricsServer(
+        { processes: () => supervisor.status() },
+        options.metricsPort,
+        options.metricsHost,
+      );
+    }
+  } catch (err) {
+    await supervisor.drain();
+    cleanup();
+    throw err;
+  }
+  const address = server?.address();
+  let drained: Promise<void> | undefined;
+  return {
+    status: () => supervisor.status(),
+    metricsPort: typeof address === 'object' && address ? address.port : undefined,
+    drain() {
+      drained ??= (async () => {
+        await supervisor.drain();
+        await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+        cleanup();
+        options.logger.info('pool stopped');
+      })();
+      return drained;
+    },
+  };
+}

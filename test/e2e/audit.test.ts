@@ -1,0 +1,295 @@
+/**
+ * The fire audit on a real dev server: its expected-fire computation agrees with Temporal's own
+ * next fire times for DST, month-end, leap-day and skip-calendar specs; and it finds missing,
+ * doubled and failed fires, and backfills the missing ones exactly once.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ScheduleSpec } from '@temporalio/client';
+import { expectedFireTimes, specModelFromDescription } from '../../src/audit/expected';
+import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';
+import { toSdkCalendar } from '../../src/schedules/build';
+import { parseCron, skipDates, WEEKENDS } from '../../src/spec';
+import { createWorker } from '../../src/worker/worker';
+import { runCli } from '../helpers/cli';
+import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
+
+const cal = (cron: string) => toSdkCalendar(parseCron(cron));
+const at = (iso: string) => new Date(iso);
+
+/** Specs whose next fire times cross the hard cases; startAt pins where the server starts. */
+const SPECS: { name: string; spec: ScheduleSpec }[] = [
+  {
+    name: 'New York 02:30 daily across spring-forward (skipped hour)',
+    spec: {
+      calendars: [cal('30 2 * * *')],
+      timezone: 'America/New_York',
+      startAt: at('2027-03-10T00:00:00Z'),
+    },
+  },
+  {
+    name: 'New York hourly :30 across fall-back (repeated hour fires twice)',
+    spec: {
+      calendars: [cal('30 * * * *')],
+      timezone: 'America/New_York',
+      startAt: at('2027-11-07T02:00:00Z'),
+    },
+  },
+  {
+    name: 'New York 01:15 daily across fall-back',
+    spec: {
+      calendars: [cal('15 1 * * *')],
+      timezone: 'America/New_York',
+      startAt: at('2027-11-03T00:00:00Z'),
+    },
+  },
+  {
+    name: 'Berlin 02:30 daily across spring-forward',
+    spec: { calendars: [cal('30 2 * * *')], timezone: 'Europe/Berlin', startAt: at('2027-03-24T00:00:00Z') },
+  },
+  {
+    name: 'Berlin every 20 minutes across fall-back',
+    spec: {
+      calendars: [cal('*/20 2 * * *')],
+      timezone: 'Europe/Berlin',
+      startAt: at('2027-10-30T00:00:00Z'),
+    },
+  },
+  {
+    name: 'day 31 at noon: month ends that have one',
+    spec: { calendars: [cal('0 12 31 * *')], timezone: 'UTC', startAt: at('2027-01-01T00:00:00Z') },
+  },
+  {
+    name: 'days 28-31 at 23:59 in Tokyo: month ends',
+    spec: {
+      calendars: [cal('59 23 28-31 * *')],
+      timezone: 'Asia/Tokyo',
+      startAt: at('2027-01-20T00:00:00Z'),
+    },
+  },
+  {
+    name: 'leap day yearly',
+    spec: {
+      calendars: [cal('0 6 29 2 *')],
+      timezone: 'America/New_York',
+      startAt: at('2027-01-01T00:00:00Z'),
+    },
+  },
+  {
+    name: 'the 29th monthly across a leap February',
+    spec: { calendars: [cal('0 0 29 * *')], timezone: 'Europe/Berlin', startAt: at('2027-12-01T00:00:00Z') },
+  },
+  {
+    name: 'weekdays 09:00 via skip calendar (weekends)',
+    spec: {
+      calendars: [cal('0 9 * * *')],
+      skip: [toSdkCalendar(WEEKENDS)],
+      timezone: 'America/New_York',
+      startAt: at('2027-03-11T00:00:00Z'),
+    },
+  },
+  {
+    name: 'every 6 hours, skipping Christmas dates in Berlin',
+    spec: {
+      intervals: [{ every: '6h', offset: '1h' }],
+      skip: skipDates([{ from: '2027-12-24', to: '2027-12-26' }]).map(toSdkCalendar),
+      timezone: 'Europe/Berlin',
+      startAt: at('2027-12-23T00:00:00Z'),
+    },
+  },
+  {
+    name: 'cron string (converted by the server) with weekdays in Kolkata, and an end',
+    spec: {
+      cronExpressions: ['45 8 * * 1-5'],
+      timezone: 'Asia/Kolkata',
+      startAt: at('2027-05-01T00:00:00Z'),
+      endAt: at('2027-05-07T00:00:00Z'),
+    },
+  },
+];
+
+describe('fire audit', () => {
+  let temporal: TestTemporal;
+  let connected: ConnectedClient;
+  const suffix = randomUUID().slice(0, 8);
+
+  before(async () => {
+    temporal = await startTestTemporal();
+    connected = await connectClient(temporal.config);
+  });
+
+  after(async () => {
+    await connected?.close();
+    await temporal?.stop();
+  });
+
+  it('computes the same next fire times as Temporal for DST, month ends, leap days and skips', async () => {
+    const { client } = connected;
+    for (const [i, { name, spec }] of SPECS.entries()) {
+      const scheduleId = `agree-${i}-${suffix}`;
+      const handle = await client.schedule.create({
+        scheduleId,
+        spec: { ...spec, jitter: 0 },
+        action: { type: 'startWorkflow', workflowType: 'dailySummary', taskQueue: temporal.config.taskQueue },
+        state: { paused: true },
+      });
+      try {
+        const described = await handle.describe();
+        const theirs = described.info.nextActionTimes.map((d) => d.toISOString());
+        assert.ok(theirs.length > 0, `${name}: the server lists next fire times`);
+        const model = specModelFromDescription(described.spec);
+        const ours = expectedFireTimes(model, new Date(), new Date('2100-01-01T00:00:00Z'), 10).map((d) =>
+          d.toISOString(),
+        );
+        assert.deepEqual(ours.slice(0, theirs.length), theirs, name);
+        if (theirs.length < 10)
+          assert.equal(ours.length, theirs.length, `${name}: ends where the server ends`);
+      } finally {
+        await handle.delete();
+      }
+    }
+    assert.ok(SPECS.length >= 10);
+  });
+
+  it('finds missing, doubled and failed fires, and backfills the missing exactly once', async () => {
+    const { client } = connected;
+    const { config } = temporal;
+    const jobId = `audited-${suffix}`;
+    const dir = mkdtempSync(join(tmpdir(), 'durable-cron-audit-'));
+    const file = join(dir, 'jobs.yaml');
+    writeFileSync(
+      file,
+      `version: 1\njobs:\n  - id: ${jobId}\n    type: daily-summary\n    customer: acme-${suffix}\n    env: prod\n` +
+        `    schedule: { cron: "0 * * * *" }\n    input: { title: Audit }\n`,
+    );
+    const cli = (args: string[]) =>
+      runCli([...args, '--address', config.address, '--task-queue', config.taskQueue]);
+    const applied = await cli(['apply', '-f', file]);
+    assert.equal(applied.code, 0, applied.stderr);
+
+    const hour = 3_600_000;
+    const base = Math.floor(Date.now() / hour) * hour - 8 * hour;
+    const fires = [1, 2, 3, 4, 5, 6].map((h) => new Date(base + h * hour));
+    const [f1, f2, f3, f4, f5, f6] = fires as [Date, Date, Date, Date, Date, Date];
+    const window = ['--from', f1.toISOString(), '--to', f6.toISOString()];
+
+    // f3 starts while no worker polls, and is terminated: a failed fire.
+    await backfillFireTimes(client, jobId, [f3]);
+    const f3Handle = client.workflow.getHandle(fireWorkflowId(jobId, f3));
+    await eventually('the f3 run', () => f3Handle.describe().then(() => true));
+    await f3Handle.terminate('audit test');
+
+    const connection = await connectNative(config);
+    const worker = await createWorker({ connection, config, deps: { dataDir: dir } });
+    try {
+      await worker.runUntil(async () => {
+        await backfillFireTimes(client, jobId, [f1, f2, f4, f5]);
+        const closed = async (fire: Date, runs: number) => {
+          const query = `WorkflowId = '${fireWorkflowId(jobId, fire)}' AND ExecutionStatus = 'Completed'`;
+          await eventually(`${runs} closed run(s) of ${fire.toISOString()}`, async () =>
+            (await client.workflow.count(query)).count === runs ? true : undefined,
+          );
+        };
+        for (const fire of [f1, f2, f4, f5]) await closed(fire, 1);
+        // A plain backfill over a closed fire starts it again: the double the audit must catch.
+        await backfillFireTimes(client, jobId, [f5]);
+        await closed(f5, 2);
+
+        // Before its creation a schedule produced nothing: by default those fires are not expected.
+        const byDefault = await cli(['audit', jobId, ...window, '--json']);
+        assert.equal(byDefault.code, 3, byDefault.stderr);
+        const report = JSON.parse(byDefault.stdout) as {
+          missing: string[];
+          duplicates: { fireTime: string; runs: unknown[] }[];
+          notExpected: { fireTime: string; reason: string }[];
+        };
+        assert.deepEqual(report.missing, []);
+        assert.deepEqual(report.notExpected, [{ fireTime: f6.toISOString(), reason: 'before-creation' }]);
+
+        const audited = await cli(['audit', jobId, ...window, '--include-before-creation', '--json']);
+        assert.equal(audited.code, 3, audited.stderr);
+        assert.match(audited.stderr, /found 1 missing and 1 doubled fire\(s\)/);
+        const full = JSON.parse(audited.stdout) as {
+          expected: number;
+          ranOnce: number;
+          missing: string[];
+          duplicates: { fireTime: string; runs: unknown[] }[];
+          failed: { fireTime: string; runs: { status: string }[] }[];
+          ok: boolean;
+        };
+        assert.equal(full.expected, 6);
+        assert.equal(full.ranOnce, 4);
+        assert.deepEqual(full.missing, [f6.toISOString()]);
+        assert.deepEqual(
+          full.duplicates.map((d) => [d.fireTime, d.runs.length]),
+          [[f5.toISOString(), 2]],
+        );
+        assert.deepEqual(
+          full.failed.map((f) => [f.fireTime, f.runs[0]?.status]),
+          [[f3.toISOString(), 'TERMINATED']],
+        );
+        assert.equal(full.ok, false);
+
+        // The fire-time filter of `runs list` is exact at both ends.
+        const listed = await cli([
+          'runs',
+          'list',
+          '--job',
+          jobId,
+          '--fired-from',
+          f2.toISOString(),
+          '--fired-to',
+          f4.toISOString(),
+          '--json',
+        ]);
+        assert.equal(listed.code, 0, listed.stderr);
+        assert.deepEqual(
+          (JSON.parse(listed.stdout) as { fireTime: string }[]).map((r) => r.fireTime).sort(),
+          [f2, f3, f4].map((d) => d.toISOString()),
+        );
+
+        const repaired = await cli([
+          'audit',
+          jobId,
+          '--from',
+          f6.toISOString(),
+          '--to',
+          f6.toISOString(),
+          '--include-before-creation',
+          '--backfill-missing',
+        ]);
+        assert.equal(repaired.code, 0, repaired.stderr);
+        assert.match(repaired.stdout, /backfill requested/);
+        await closed(f6, 1);
+        const clean = await cli([
+          'audit',
+          jobId,
+          '--from',
+          f6.toISOString(),
+          '--to',
+          f6.toISOString(),
+          '--include-before-creation',
+        ]);
+        assert.equal(clean.code, 0, clean.stderr);
+        assert.match(clean.stdout, /OK: every expected fire ran exactly once/);
+      });
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('rejects a bad window and an unknown job in one line', async () => {
+    const address = ['--address', temporal.config.address];
+    const backwards = await runCli(['audit', 'x', '--from', '2h', '--to', '3h', ...address]);
+    assert.equal(backwards.code, 2);
+    assert.match(backwards.stderr, /--from must not be after --to/);
+    const unknown = await runCli(['audit', `nope-${suffix}`, '--from', '2h', ...address]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /schedule 'nope-.*' not found in namespace 'default'/);
+  });
+});
