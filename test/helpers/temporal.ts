@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveConfig, type ResolvedConfig } from '../../src/config';
 import { freePort, startDevServer, type DevServer } from '../../src/dev-server/dev-server';
-import { findOrBuildTemporalCli } from '../../src/dev-server/temporal-cli';
+import { findOrBuildTemporalCli, type TemporalCli } from '../../src/dev-server/temporal-cli';
 import { installRuntime } from '../../src/worker/runtime';
 
 /** A started test server and a config pointing at it with a task queue of its own. */
@@ -19,18 +19,37 @@ export interface TestTemporal {
 export async function startTestTemporal(): Promise<TestTemporal> {
   installRuntime({ logLevel: 'WARN' });
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
-  const server = await startDevServer({
-    cli,
-    port: await freePort(),
-    uiPort: await freePort(),
-    ip: '127.0.0.1',
-  });
-  if (server.reused) throw new Error('test server port was already serving');
+  const server = await startOnFreePorts(cli);
   const config = resolveConfig(
     { address: server.address, taskQueue: `test-${randomUUID()}`, uiUrl: server.uiUrl },
     {},
   );
   return { server, config, stop: () => server.stop() };
+}
+
+/**
+ * A port found free can be taken by another process before the server binds it (other test
+ * processes run on the same machine): try fresh ports a few times.
+ */
+async function startOnFreePorts(cli: TemporalCli): Promise<DevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const server = await startDevServer({
+        cli,
+        port: await freePort(),
+        uiPort: await freePort(),
+        ip: '127.0.0.1',
+      });
+      if (server.reused) {
+        throw new Error('test server port was already serving');
+      }
+      return server;
+    } catch (err) {
+      const raced =
+        err instanceof Error && /address already in use|in use|already serving/i.test(err.message);
+      if (!raced || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
