@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { configFrom } from './context';
 import { runApply, runValidate } from './commands/apply';
 import { runDev, type DevFlags } from './commands/dev';
-import { runSetup } from './commands/setup';
+import { runSetup, type SetupFlags } from './commands/setup';
 import { runStart, type StartFlags } from './commands/start';
 import { runWorker, type WorkerFlags } from './commands/worker';
 import type { Output } from './output';
@@ -51,7 +51,12 @@ export function buildProgram(output: Output): Command {
       "register the search attributes durable-cron needs ('customer', 'env', ...) on the namespace",
     )
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { json?: boolean }, cmd: Command) => runSetup(configFrom(cmd), flags, output));
+    .option(
+      '--database-url <url>',
+      "jobs' PostgreSQL database to migrate (env DATABASE_URL; default: embedded)",
+    )
+    .option('--data-dir <path>', 'where the embedded database keeps its files', '.data')
+    .action(async (flags: SetupFlags, cmd: Command) => runSetup(configFrom(cmd), flags, output));
 
   program
     .command('validate')
@@ -73,6 +78,7 @@ export function buildProgram(output: Output): Command {
     .command('worker')
     .description('run a worker for the task queue (drains on SIGINT/SIGTERM)')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
+    .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .addOption(
       new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
     )
@@ -88,6 +94,7 @@ export function buildProgram(output: Output): Command {
   )
     .option('-f, --file <path>', 'jobs file to apply', 'examples/jobs.yaml')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
+    .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'warn')
     .action(async (flags: StartFlags, cmd: Command) => runStart(configFrom(cmd), flags, output));
 

@@ -21,6 +21,7 @@ import { parseCron, type CalendarFields, type Range } from '../spec';
 import type { JobRunInput } from '../types';
 import { parseDuration } from '../jobs/duration';
 import type { Job } from '../jobs/schema';
+import { toStepOverrides } from '../jobs/step-overrides';
 import { DurableCronError } from '../errors';
 
 /** The timezone a schedule uses when the job names none. */
@@ -67,6 +68,7 @@ export function runInputFor(job: Job): JobRunInput {
     env: job.env,
     timezone: job.schedule.timezone ?? DEFAULT_TIMEZONE,
     input: job.input,
+    ...(job.steps ? { steps: toStepOverrides(job.steps) } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ export interface WorkerFlags {
 export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, output: Output): Promise<void> {
   installRuntime({ logLevel: flags.logLevel });
   const connection = await connectNative(config);
-  const opened = await openActivityDeps({ dataDir: flags.dataDir });
+  const opened = await openActivityDeps({ dataDir: flags.dataDir, databaseUrl: config.databaseUrl });
   try {
     const worker = await createWorker({
       connection,
