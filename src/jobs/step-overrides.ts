@@ -15,7 +15,18 @@ const duration = z.string({ error: `must be a duration: ${DURATION_FORMS}` }).su
   else if (ms <= 0) ctx.addIssue({ code: 'custom', message: `'${value}' must be more than 0` });
 });
 
-const retrySchema = z.strictObject({
+/** A strict object whose unknown-key errors list the valid keys. */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const valid = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (valid keys: ${valid})`
+        : undefined,
+  });
+}
+
+const retrySchema = strictObject({
   initialInterval: duration.optional(),
   backoffCoefficient: z.number().min(1, 'must be at least 1').optional(),
   maximumInterval: duration.optional(),
@@ -24,7 +35,7 @@ const retrySchema = z.strictObject({
 });
 
 /** One step's override. */
-export const stepOverrideSchema = z.strictObject({
+export const stepOverrideSchema = strictObject({
   /** The step's start-to-close timeout. */
   timeout: duration.optional(),
   scheduleToCloseTimeout: duration.optional(),
