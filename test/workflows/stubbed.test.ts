@@ -120,7 +120,7 @@ describe('workflows with stubbed activities', () => {
         failure.message,
         /step 'chargeCard' failed: Network: card network down; compensated: reserveInvoice/,
       );
-      assert.deepEqual(failure.details?.[0] as SagaReport, {
+      assert.deepEqual(failure.details?.[0], {
         done: ['reserveInvoice'],
         compensated: ['reserveInvoice'],
         failedStep: 'chargeCard',
