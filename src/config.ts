@@ -1,7 +1,8 @@
 /**
  * The one module that reads configuration. Layers, later wins: defaults, then the Temporal
  * client config file and profile plus `TEMPORAL_*` environment variables (through
- * `@temporalio/envconfig`, the ecosystem's convention), then `DURABLE_CRON_*` variables, then flags.
+ * `@temporalio/envconfig`, the ecosystem's convention), then `DURABLE_CRON_*` variables and
+ * `DATABASE_URL`, then flags.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
@@ -23,6 +24,8 @@ export interface ConfigInput {
   readonly profile?: string;
   /** Base URL of the Temporal Web UI, e.g. `http://localhost:8233`. */
   readonly uiUrl?: string;
+  /** PostgreSQL connection string of the jobs' database (`DATABASE_URL`). */
+  readonly databaseUrl?: string;
 }
 
 /** Fully resolved settings. `connection` may hold secrets (API key, TLS keys): never print it. */
@@ -33,6 +36,11 @@ export interface ResolvedConfig {
   readonly uiUrl: string;
   /** Options for `Connection.connect` / `NativeConnection.connect`, address included. */
   readonly connection: ConnectionSettings;
+  /**
+   * PostgreSQL connection string of the jobs' database; `undefined` means the embedded database.
+   * May hold a password: never print it (use `describeDatabaseUrl`).
+   */
+  readonly databaseUrl?: string;
 }
 
 /** Connection settings shared by client and worker connections. */
@@ -65,12 +73,17 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     '',
   );
   const { tls, apiKey, metadata } = loaded.connectionOptions;
+  const databaseUrl = nonEmpty(input.databaseUrl) ?? nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError('--database-url / DATABASE_URL must start with postgres:// or postgresql://');
+  }
   return {
     address,
     namespace,
     taskQueue,
     uiUrl,
     connection: { address, tls: tls ?? undefined, apiKey, metadata },
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
   };
 }
 

@@ -65,6 +65,17 @@ export class ScheduleNotFoundError extends DurableCronError {
   }
 }
 
+/** The jobs' database could not be opened or migrated; `where` never contains credentials. */
+export class DatabaseError extends DurableCronError {
+  constructor(
+    readonly where: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`database ${where}: ${detail}`, options);
+  }
+}
+
 /** The Temporal CLI (dev server) could not be found or built. */
 export class TemporalCliError extends DurableCronError {}
 

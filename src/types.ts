@@ -29,6 +29,8 @@ export interface JobRunInput<I = unknown> {
    * the `TemporalScheduledStartTime` search attribute instead.
    */
   readonly fireTime?: string;
+  /** Per-job step policy overrides from the jobs file's `steps:`, keyed by step name. */
+  readonly steps?: Readonly<Record<string, StepOverride>>;
 }
 
 /** What each step (activity) of a run receives as its first argument. */
@@ -39,4 +41,68 @@ export interface StepContext {
   readonly timezone: string;
   /** Nominal fire time of the run, RFC 3339 UTC: the run's logical date. */
   readonly fireTime: string;
+}
+
+/** A duration: milliseconds, or a string such as `30s` (Temporal's form). */
+export type DurationValue = number | string;
+
+/** Retry policy of a step (Temporal's activity retry options). */
+export interface StepRetryPolicy {
+  readonly initialInterval?: DurationValue;
+  readonly backoffCoefficient?: number;
+  readonly maximumInterval?: DurationValue;
+  /** Attempts in all, the first included; unlimited when absent. */
+  readonly maximumAttempts?: number;
+  /** Error types (ApplicationFailure `type`) that end the step without another attempt. */
+  readonly nonRetryableErrorTypes?: readonly string[];
+}
+
+/** Timeouts and retry policy of a step. */
+export interface StepPolicy {
+  readonly startToCloseTimeout: DurationValue;
+  readonly scheduleToCloseTimeout?: DurationValue;
+  readonly heartbeatTimeout?: DurationValue;
+  readonly retry: StepRetryPolicy;
+}
+
+/**
+ * One step of a job type: the activity it runs, the activity that undoes it (compensation), and
+ * their default policies. The step's name is the key of its idempotency key `<workflowId>/<name>`.
+ */
+export interface StepDefinition {
+  readonly name: string;
+  /** Activity name (a key of `createActivities`' result). */
+  readonly activity: string;
+  readonly policy: StepPolicy;
+  /** Activity that undoes the step when a later step fails for good or the run is cancelled. */
+  readonly compensation?: string;
+  /** Policy of the compensation. @default the step's policy */
+  readonly compensationPolicy?: StepPolicy;
+}
+
+/** A per-job override of a step's policy, as the jobs file gives it (durations in milliseconds). */
+export interface StepOverride {
+  /** Overrides `startToCloseTimeout`. */
+  readonly timeout?: number;
+  readonly scheduleToCloseTimeout?: number;
+  readonly heartbeatTimeout?: number;
+  readonly retry?: {
+    readonly initialInterval?: number;
+    readonly backoffCoefficient?: number;
+    readonly maximumInterval?: number;
+    readonly maximumAttempts?: number;
+    readonly nonRetryableErrorTypes?: readonly string[];
+  };
+}
+
+/** What a saga run reports when it fails or is cancelled (the failure's details) or succeeds. */
+export interface SagaReport {
+  /** Steps that completed, in order. */
+  readonly done: readonly string[];
+  /** Steps whose compensation completed, in the order they ran (reverse of `done`). */
+  readonly compensated: readonly string[];
+  /** The step that failed for good, when one did. */
+  readonly failedStep?: string;
+  /** Compensations that failed for good: which step, which compensation, which error. */
+  readonly compensationFailures: readonly { step: string; compensation: string; error: string }[];
 }

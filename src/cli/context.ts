@@ -10,6 +10,8 @@ export interface GlobalFlags {
   taskQueue?: string;
   profile?: string;
   uiUrl?: string;
+  /** Only on commands that use the jobs' database. */
+  databaseUrl?: string;
   verbose?: boolean;
 }
 
@@ -22,6 +24,7 @@ export function configFrom(command: Command): ResolvedConfig {
     taskQueue: flags.taskQueue,
     profile: flags.profile,
     uiUrl: flags.uiUrl,
+    databaseUrl: flags.databaseUrl,
   });
 }
 

@@ -9,6 +9,7 @@ import type { ApplyFlags } from './commands/apply';
 import type { AuditFlags } from './commands/audit';
 import type { DevFlags } from './commands/dev';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
+import type { SetupFlags } from './commands/setup';
 import type { StartFlags } from './commands/start';
 import type { WorkerFlags } from './commands/worker';
 import { registerScheduleCommands } from './program-schedules';
@@ -54,7 +55,12 @@ export function buildProgram(output: Output): Command {
       "register the search attributes durable-cron needs ('customer', 'env', ...) on the namespace",
     )
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { json?: boolean }, cmd: Command) =>
+    .option(
+      '--database-url <url>',
+      "jobs' PostgreSQL database to migrate (env DATABASE_URL; default: embedded)",
+    )
+    .option('--data-dir <path>', 'where the embedded database keeps its files', '.data')
+    .action(async (flags: SetupFlags, cmd: Command) =>
       (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output),
     );
 
@@ -92,6 +98,7 @@ export function buildProgram(output: Output): Command {
     .option('--max-workflows <n>', 'workflow tasks each process handles at once')
     .option('--max-cached-workflows <n>', 'workflows each process keeps cached')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
+    .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .addOption(
       new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
     )
@@ -168,6 +175,7 @@ export function buildProgram(output: Output): Command {
   )
     .option('-f, --file <path>', 'jobs file to apply', 'examples/jobs.yaml')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
+    .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'warn')
     .action(async (flags: StartFlags, cmd: Command) =>
       (await import('./commands/start.js')).runStart(configFrom(cmd), flags, output),

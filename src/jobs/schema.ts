@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../spec';
 import { JOB_TYPES, jobTypeNames } from '../job-types/registry';
 import { DURATION_FORMS, parseDuration } from './duration';
+import { stepOverridesSchema, unknownStepIssues } from './step-overrides';
 
 /** Job id pattern: also the schedule id and the prefix of every run's workflow id. */
 export const JOB_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -188,6 +189,7 @@ export const jobSchema = strictObject({
   catchupWindow: catchupWindow.optional(),
   pauseOnFailure: pauseOnFailure.optional(),
   input: z.record(z.string(), z.unknown(), { error: 'must be a mapping' }).default({}),
+  steps: stepOverridesSchema.optional(),
   paused: z.boolean({ error: 'must be true or false' }).optional(),
   note: z.string({ error: 'must be a string' }).optional(),
 }).superRefine((job, ctx) => {
@@ -206,6 +208,7 @@ export const jobSchema = strictObject({
       ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
     }
   }
+  for (const issue of unknownStepIssues(type, job.steps ?? {})) ctx.addIssue({ code: 'custom', ...issue });
 });
 
 /** The whole file. */

@@ -21,6 +21,7 @@ import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from 
 import type { JobRunInput } from '../types';
 import { parseDuration } from '../jobs/duration';
 import { BUILTIN_WEEKENDS, type Calendars, type Job, type OverlapPolicyName } from '../jobs/schema';
+import { toStepOverrides } from '../jobs/step-overrides';
 import { DurableCronError } from '../errors';
 
 /** The timezone a schedule uses when the job names none. */
@@ -106,6 +107,7 @@ export function runInputFor(job: Job): JobRunInput {
     env: job.env,
     timezone: job.schedule.timezone ?? DEFAULT_TIMEZONE,
     input: job.input,
+    ...(job.steps ? { steps: toStepOverrides(job.steps) } : {}),
   };
 }
 

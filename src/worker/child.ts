@@ -46,7 +46,7 @@ async function run(start: StartMessage): Promise<void> {
   process.on('disconnect', stop);
 
   const connection = await connectNative(start.config);
-  const opened = await openActivityDeps({ dataDir: start.dataDir });
+  const opened = await openActivityDeps({ dataDir: start.dataDir, databaseUrl: start.config.databaseUrl });
   try {
     const extraActivities = start.extraActivitiesModule
       ? loadExtraActivities(start.extraActivitiesModule, opened.deps)

@@ -4,11 +4,21 @@
  */
 import { resolve } from 'node:path';
 import type { ActivityDeps } from '../../activities';
+import { openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { DatabaseError, errorMessage } from '../errors';
 
 /** Options for {@link openActivityDeps}. */
 export interface ActivityDepsOptions {
-  /** Directory for file-based effects. @default .data */
+  /** Directory for file-based effects and the embedded database. @default .data */
   readonly dataDir?: string;
+  /**
+   * PostgreSQL connection string (`ResolvedConfig.databaseUrl`). When absent, the embedded database
+   * shared by the processes of this machine, migrated on open.
+   */
+  readonly databaseUrl?: string;
+  /** Port of the embedded database (tests). @default 55432 */
+  readonly embeddedDatabasePort?: number;
 }
 
 /** Opened dependencies and how to release them. */
@@ -17,8 +27,27 @@ export interface OpenedDeps {
   close(this: void): Promise<void>;
 }
 
-/** Opens the activity dependencies. */
-export function openActivityDeps(options: ActivityDepsOptions = {}): Promise<OpenedDeps> {
-  const deps: ActivityDeps = { dataDir: resolve(options.dataDir ?? '.data') };
-  return Promise.resolve({ deps, close: () => Promise.resolve() });
+/**
+ * Opens the activity dependencies: checks the database answers (a worker with a wrong
+ * `DATABASE_URL` fails at start, not at its first step).
+ * @throws {DatabaseError} when the database cannot be reached
+ */
+export async function openActivityDeps(options: ActivityDepsOptions = {}): Promise<OpenedDeps> {
+  const dataDir = resolve(options.dataDir ?? '.data');
+  const database = await openDatabase({
+    url: options.databaseUrl,
+    dataDir,
+    embeddedPort: options.embeddedDatabasePort,
+  }).catch((err: unknown) => {
+    throw new DatabaseError('(embedded)', errorMessage(err), { cause: err });
+  });
+  try {
+    await database.pool.query('SELECT 1');
+    // Nobody runs `setup` against the embedded database: keep its schema current here.
+    if (options.databaseUrl === undefined) await migrate(database.pool);
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw new DatabaseError(database.description, errorMessage(err), { cause: err });
+  }
+  return { deps: { dataDir, db: database.pool }, close: database.close };
 }

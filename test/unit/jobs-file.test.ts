@@ -76,7 +76,7 @@ describe('jobs file', () => {
     assert.match(found[0] ?? '', /^jobs\.yaml:3 jobs\[0\]\.id: must match/);
     assert.match(
       found[1] ?? '',
-      /^jobs\.yaml:4 jobs\[0\]\.type: unknown job type 'no-such-type' \(known: daily-summary\)/,
+      /^jobs\.yaml:4 jobs\[0\]\.type: unknown job type 'no-such-type' \(known: billing, cancel-timeout-orders, daily-summary, data-sync, db-backup, generate-report\)/,
     );
     assert.match(
       found[2] ?? '',

@@ -1,14 +1,19 @@
 /**
  * `durable-cron start` (`npm start`): the whole thing on one machine. Starts the dev server,
- * registers search attributes, applies the example jobs, runs a worker, fires each job once so
- * there is something to look at, and prints where to look. Ctrl-C stops everything.
+ * registers search attributes, opens the jobs' database (embedded unless `DATABASE_URL` is set),
+ * migrates and seeds it, applies the example jobs, runs a worker, fires each job once so there is
+ * something to look at (a billing run that compensates included), creates two orders with their
+ * `order-timeout` workflows, and prints where to look. Ctrl-C stops everything.
  */
 import type { Client } from '@temporalio/client';
 import { resolveConfig, uiRunUrl, uiWorkflowsUrl, type ResolvedConfig } from '../../config';
 import { connectClient, connectNative } from '../../connection';
+import { migrate } from '../../db/migrate';
+import { seed } from '../../db/seed';
+import { createOrder, payOrder } from '../../job-types/orders';
 import { loadJobsFile } from '../../jobs/load';
 import { applyJobs } from '../../schedules/apply';
-import { registerSearchAttributes } from '../../search-attributes';
+import { OUTCOME, registerSearchAttributes } from '../../search-attributes';
 import { installRuntime } from '../../worker/runtime';
 import { openActivityDeps } from '../../worker/deps';
 import { createWorker } from '../../worker/worker';
@@ -19,6 +24,7 @@ import { startDevFromFlags, type DevFlags } from './dev';
 export interface StartFlags extends DevFlags {
   file: string;
   dataDir: string;
+  databaseUrl?: string;
   logLevel: string;
 }
 
@@ -36,9 +42,16 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
   });
   const { client, connection, close } = await connectClient(config);
   const native = await connectNative(config);
-  const opened = await openActivityDeps({ dataDir: flags.dataDir });
+  const opened = await openActivityDeps({ dataDir: flags.dataDir, databaseUrl: base.databaseUrl });
   try {
     await registerSearchAttributes(connection, client, config.namespace);
+    const db = opened.deps.db;
+    if (!db) throw new Error('the worker dependencies have no database');
+    const migrated = await migrate(db);
+    const seeded = await seed(db);
+    output.out(
+      `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: schema version ${migrated.version}, seeded ${seeded.orders} new orders.`,
+    );
     const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
     output.out(
       `Applied ${changes.length} job(s) from ${flags.file}: ${changes.map((c) => c.jobId).join(', ')}`,
@@ -51,8 +64,35 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
     for (const job of jobs.jobs) {
       const workflowId = await triggerAndWait(client, job.id);
       const description = await client.workflow.getHandle(workflowId).describe();
-      output.out(`  ${description.status.name.padEnd(9)} ${workflowId}`);
+      const outcome = description.typedSearchAttributes.get(OUTCOME);
+      output.out(
+        `  ${description.status.name.padEnd(9)} ${workflowId}${outcome ? ` (outcome: ${outcome})` : ''}`,
+      );
       output.out(`            ${uiRunUrl(config, workflowId, description.runId)}`);
+    }
+
+    output.out('Creating two orders, each with its order-timeout workflow (a durable 30-minute timer):');
+    const stamp = Date.now().toString(36);
+    for (const [suffix, pay] of [
+      ['paid', true],
+      ['unpaid', false],
+    ] as const) {
+      const orderId = `demo-${stamp}-${suffix}`;
+      const handle = await createOrder(db, client, config.taskQueue, {
+        id: orderId,
+        customerId: 'acme',
+        sku: 'widget',
+        quantity: 1,
+        amountCents: 1250,
+      });
+      if (pay) {
+        await payOrder(db, client, orderId);
+        await handle.result().catch(() => undefined);
+      }
+      const status = (await handle.describe()).status.name;
+      output.out(
+        `  ${status.padEnd(9)} ${handle.workflowId} (${pay ? 'paid: signalled' : 'cancelled in 30 minutes unless paid'})`,
+      );
     }
     const customer = jobs.jobs[0]?.customer;
     output.out('');
@@ -61,6 +101,7 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
       output.out(
         `Runs of '${customer}':`.padEnd(23) + `${uiWorkflowsUrl(config, `customer = '${customer}'`)}`,
       );
+    output.out(`Compensated runs:      ${uiWorkflowsUrl(config, "outcome = 'compensated'")}`);
     output.out(`Schedules:             ${config.uiUrl}/namespaces/${config.namespace}/schedules`);
     output.out('Schedules keep firing while this runs. Press Ctrl-C to stop.');
 

@@ -1,0 +1,138 @@
+/**
+ * Records one history per job type (and per interesting path) into test/histories/, for the replay
+ * test that catches non-deterministic workflow changes. Runs each workflow on a fresh in-memory dev
+ * server with the real activities against PostgreSQL (`DATABASE_URL`, or the local `test` database,
+ * in a throwaway schema).
+ *
+ * Usage: npm run build && node dist/scripts/record-histories.js
+ * Re-record after an intended, versioned change of workflow code; commit the JSON files.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { connectClient, connectNative } from '../src/connection';
+import { seed } from '../src/db/seed';
+import { createOrder, payOrder } from '../src/job-types/orders';
+import type { JobRunInput } from '../src/types';
+import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
+import { createWorker } from '../src/worker/worker';
+import { startTestDatabase } from '../test/helpers/database';
+import { startTestTemporal } from '../test/helpers/temporal';
+
+const OUT = join(__dirname, '..', '..', 'test', 'histories');
+const FIRE = '2026-11-20T09:00:00.000Z';
+
+const input = (input: unknown, steps?: JobRunInput['steps']): JobRunInput => ({
+  jobId: 'recorded',
+  customer: 'acme',
+  env: 'test',
+  timezone: 'Europe/Berlin',
+  input,
+  fireTime: FIRE,
+  ...(steps ? { steps } : {}),
+});
+
+/** name → workflow type and input. */
+const RUNS: [string, string, JobRunInput][] = [
+  ['daily-summary', 'dailySummary', input({ title: 'Recorded' })],
+  ['cancel-timeout-orders', 'cancelTimeoutOrders', input({ olderThan: '30m', batchSize: 1, maxBatches: 10 })],
+  ['generate-report', 'generateReport', input({})],
+  ['billing-completed', 'billing', input({ amountCents: 100 })],
+  [
+    'billing-compensated',
+    'billing',
+    input({ amountCents: 100, fail: { step: 'sendInvoice', kind: 'non-retryable' } }),
+  ],
+  [
+    'data-sync-continued',
+    'dataSync',
+    input(
+      { shards: 6, concurrency: 2, maxHistoryEvents: 20 },
+      { syncShard: { retry: { initialInterval: 100 } } },
+    ),
+  ],
+  ['db-backup', 'dbBackup', input({ table: 'sync_source', chunkSize: 50 })],
+];
+
+async function main(): Promise<void> {
+  const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
+  const temporal = await startTestTemporal();
+  const db = await startTestDatabase();
+  const connected = await connectClient(temporal.config);
+  const native = await connectNative(temporal.config);
+  try {
+    await seed(db.pool, new Date(FIRE));
+    const worker = await createWorker({
+      connection: native,
+      config: temporal.config,
+      deps: { dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-record-')), db: db.pool },
+      shutdownGraceTime: '1s',
+    });
+    const { client } = connected;
+    mkdirSync(OUT, { recursive: true });
+    await worker.runUntil(async () => {
+      // The Temporal CLI writes the standard JSON history format that historyFromJSON reads.
+      const save = (name: string, workflowId: string, runId?: string) => {
+        const json = execFileSync(
+          cli.path,
+          [
+            'workflow',
+            'show',
+            '--address',
+            temporal.config.address,
+            '--namespace',
+            temporal.config.namespace,
+            '--workflow-id',
+            workflowId,
+            ...(runId ? ['--run-id', runId] : []),
+            '--output',
+            'json',
+          ],
+          { encoding: 'utf8' },
+        );
+        writeFileSync(join(OUT, `${name}.json`), json);
+        const events = (JSON.parse(json) as { events?: unknown[] }).events?.length ?? 0;
+        console.log(`recorded ${name} (${events} events)`);
+      };
+      for (const [name, workflowType, args] of RUNS) {
+        const handle = await client.workflow.start(workflowType, {
+          workflowId: `${name}-${randomUUID()}`,
+          taskQueue: temporal.config.taskQueue,
+          args: [args],
+        });
+        await handle.result().catch(() => undefined);
+        if (name === 'data-sync-continued')
+          save(`${name}-first-run`, handle.workflowId, handle.firstExecutionRunId);
+        save(name, handle.workflowId);
+      }
+      const queue = temporal.config.taskQueue;
+      const order = (id: string, timeoutMs: number) => ({
+        id,
+        customerId: 'acme',
+        sku: 'widget',
+        quantity: 1,
+        amountCents: 100,
+        timeoutMs,
+      });
+      const paid = await createOrder(db.pool, client, queue, order(`rec-paid-${randomUUID()}`, 60_000));
+      await payOrder(db.pool, client, paid.workflowId.replace('order-timeout-', ''));
+      await paid.result();
+      save('order-timeout-paid', paid.workflowId);
+      const unpaid = await createOrder(db.pool, client, queue, order(`rec-unpaid-${randomUUID()}`, 1_000));
+      await unpaid.result();
+      save('order-timeout-cancelled', unpaid.workflowId);
+    });
+  } finally {
+    await native.close();
+    await connected.close();
+    await db.close();
+    await temporal.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
