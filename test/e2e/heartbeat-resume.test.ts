@@ -1,7 +1,7 @@
 /**
- * A long step survives its worker: a `durable-cron worker` process runs `db-backup`, is killed
- * mid-step (SIGKILL, no draining), and another worker resumes the step from its last heartbeat
- * instead of starting over.
+ * A long step survives its worker: a `durable-cron worker` pool runs `db-backup`, the whole
+ * pool (supervisor and its process) is killed mid-step as in a machine crash (SIGKILL, no
+ * draining), and another worker resumes the step from its last heartbeat instead of starting over.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,7 +33,9 @@ describe('heartbeat resume after a worker crash', () => {
     connected = await connectClient(temporal.config);
   });
   after(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, 'SIGKILL');
+    }
     await connected?.close();
     await db?.close();
     await temporal?.stop();
@@ -67,10 +69,13 @@ jobs:
         db.url,
         '--data-dir',
         mkdtempSync(join(tmpdir(), 'durable-cron-worker-')),
+        '--processes',
+        '1',
         '--log-level',
         'error',
       ],
-      { stdio: 'ignore' },
+      // Its own process group, so the test can kill the supervisor and its worker process at once.
+      { stdio: 'ignore', detached: true },
     );
     const fire = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
     const workflowId = fireWorkflowId(jobId, fire);
@@ -86,7 +91,7 @@ jobs:
       60_000,
     );
     const exited = new Promise((done) => child?.once('exit', done));
-    child.kill('SIGKILL');
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
     await exited;
 
     const native = await connectNative(config);

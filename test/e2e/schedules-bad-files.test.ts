@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, type ConnectedClient } from '../../src/connection';
+import { jobTypeNames } from '../../src/job-types/registry';
 import { runCli } from '../helpers/cli';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -102,7 +103,9 @@ const cases: Case[] = [
   {
     name: 'unknown job type',
     edit: ['type: daily-summary', 'type: weekly-report'],
-    error: /^8 jobs\[0\]\.type: unknown job type 'weekly-report' \(known: daily-summary\)$/,
+    error: new RegExp(
+      `^8 jobs\\[0\\]\\.type: unknown job type 'weekly-report' \\(known: ${jobTypeNames().join(', ')}\\)$`,
+    ),
   },
   {
     name: "input failing the job type's schema",
