@@ -176,7 +176,7 @@ export function buildProgram(output: Output): Command {
     .option('-f, --file <path>', 'jobs file to apply', 'examples/jobs.yaml')
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
-    .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'warn')
+    .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'error')
     .action(async (flags: StartFlags, cmd: Command) =>
       (await import('./commands/start.js')).runStart(configFrom(cmd), flags, output),
     );
