@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../spec';
 import { JOB_TYPES, jobTypeNames } from '../job-types/registry';
-import { DURATION_FORMS, parseDuration } from './duration';
+import { parseDuration } from './duration';
+import { duration, strictObject } from './zod-helpers';
 import { stepOverridesSchema, unknownStepIssues } from './step-overrides';
 
 /** Job id pattern: also the schedule id and the prefix of every run's workflow id. */
@@ -32,28 +33,6 @@ export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
 
 /** Minimum catch-up window Temporal accepts. */
 export const MIN_CATCHUP_WINDOW_MS = 10_000;
-
-/** A strict object whose unknown-key errors list the valid keys. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const valid = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (valid keys: ${valid})`
-        : issue.code === 'invalid_type'
-          ? `must be a mapping with keys: ${valid}`
-          : undefined,
-  });
-}
-
-const duration = (min?: { ms: number; label: string }) =>
-  z.string({ error: `must be a duration: ${DURATION_FORMS}` }).superRefine((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined)
-      ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration: ${DURATION_FORMS}` });
-    else if (min && ms < min.ms)
-      ctx.addIssue({ code: 'custom', message: `'${value}' is below the minimum ${min.label}` });
-  });
 
 const timezone = z.string({ error: 'must be an IANA timezone name such as UTC' }).superRefine((tz, ctx) => {
   if (!isValidTimeZone(tz)) {

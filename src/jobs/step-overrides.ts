@@ -6,30 +6,16 @@
 import { z } from 'zod';
 import { overridableStepNames, type JobTypeDefinition } from '../job-types/define';
 import type { StepOverride } from '../types';
-import { DURATION_FORMS, parseDuration } from './duration';
+import { parseDuration } from './duration';
+import { duration, strictObject } from './zod-helpers';
 
-const duration = z.string({ error: `must be a duration: ${DURATION_FORMS}` }).superRefine((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === undefined)
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration: ${DURATION_FORMS}` });
-  else if (ms <= 0) ctx.addIssue({ code: 'custom', message: `'${value}' must be more than 0` });
-});
-
-/** A strict object whose unknown-key errors list the valid keys. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const valid = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (valid keys: ${valid})`
-        : undefined,
-  });
-}
+/** Step timeouts and intervals must be positive. */
+const positiveDuration = duration({ ms: 1, label: '1ms' });
 
 const retrySchema = strictObject({
-  initialInterval: duration.optional(),
+  initialInterval: positiveDuration.optional(),
   backoffCoefficient: z.number().min(1, 'must be at least 1').optional(),
-  maximumInterval: duration.optional(),
+  maximumInterval: positiveDuration.optional(),
   maximumAttempts: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
   nonRetryableErrorTypes: z.array(z.string().min(1)).optional(),
 });
@@ -37,9 +23,9 @@ const retrySchema = strictObject({
 /** One step's override. */
 export const stepOverrideSchema = strictObject({
   /** The step's start-to-close timeout. */
-  timeout: duration.optional(),
-  scheduleToCloseTimeout: duration.optional(),
-  heartbeatTimeout: duration.optional(),
+  timeout: positiveDuration.optional(),
+  scheduleToCloseTimeout: positiveDuration.optional(),
+  heartbeatTimeout: positiveDuration.optional(),
   retry: retrySchema.optional(),
 });
 

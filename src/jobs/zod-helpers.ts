@@ -1,0 +1,31 @@
+/** Zod building blocks shared by the jobs-file schemas, so every part reports errors alike. */
+import { z } from 'zod';
+import { DURATION_FORMS, parseDuration } from './duration';
+
+/** A strict object whose unknown-key errors list the valid keys. */
+export function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const valid = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (valid keys: ${valid})`
+        : issue.code === 'invalid_type'
+          ? `must be a mapping with keys: ${valid}`
+          : undefined,
+  });
+}
+
+/**
+ * A duration string (`30s`, `1h30m`), optionally with a lower bound.
+ * @param min smallest accepted value and how to name it in the message
+ */
+export function duration(min?: { ms: number; label: string }) {
+  return z.string({ error: `must be a duration: ${DURATION_FORMS}` }).superRefine((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration: ${DURATION_FORMS}` });
+    } else if (min && ms < min.ms) {
+      ctx.addIssue({ code: 'custom', message: `'${value}' is below the minimum ${min.label}` });
+    }
+  });
+}
