@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScheduleSpec } from '@temporalio/client';
 import { expectedFireTimes, specModelFromDescription } from '../../src/audit/expected';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';
 import { toSdkCalendar } from '../../src/schedules/build';
 import { parseCron, skipDates, WEEKENDS } from '../../src/spec';
@@ -115,21 +115,18 @@ const SPECS: { name: string; spec: ScheduleSpec }[] = [
 
 describe('fire audit', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   const suffix = randomUUID().slice(0, 8);
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
   });
 
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 
   it('computes the same next fire times as Temporal for DST, month ends, leap days and skips', async () => {
-    const { client } = connected;
+    const { client } = temporal;
     for (const [i, { name, spec }] of SPECS.entries()) {
       const scheduleId = `agree-${i}-${suffix}`;
       const handle = await client.schedule.create({
@@ -157,7 +154,7 @@ describe('fire audit', () => {
   });
 
   it('finds missing, doubled and failed fires, and backfills the missing exactly once', async () => {
-    const { client } = connected;
+    const { client } = temporal;
     const { config } = temporal;
     const jobId = `audited-${suffix}`;
     const dir = mkdtempSync(join(tmpdir(), 'durable-cron-audit-'));

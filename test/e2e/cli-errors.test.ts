@@ -7,7 +7,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, type ConnectedClient } from '../../src/connection';
 import { freePort } from '../../src/dev-server/dev-server';
 import { runCli } from '../helpers/cli';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
@@ -21,20 +20,17 @@ function jobsFile(name: string, text: string): string {
 
 describe('CLI bad input', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
   });
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 
   async function scheduleIds(): Promise<string[]> {
     const ids: string[] = [];
-    for await (const s of connected.client.schedule.list()) ids.push(s.scheduleId);
+    for await (const s of temporal.client.schedule.list()) ids.push(s.scheduleId);
     return ids;
   }
 

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { seed } from '../../src/db/seed';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
@@ -23,20 +23,17 @@ import { eventually, startTestTemporal, type TestTemporal } from '../helpers/tem
 describe('heartbeat resume after a worker crash', () => {
   let temporal: TestTemporal;
   let db: TestDatabase;
-  let connected: ConnectedClient;
   let child: ChildProcess | undefined;
 
   before(async () => {
     temporal = await startTestTemporal();
     db = await startTestDatabase();
     await seed(db.pool);
-    connected = await connectClient(temporal.config);
   });
   after(async () => {
     if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid, 'SIGKILL');
     }
-    await connected?.close();
     await db?.close();
     await temporal?.stop();
   });
@@ -54,7 +51,7 @@ jobs:
     input: { table: sync_source, chunkSize: 10, chunkDelay: 250ms }
     steps: { backupTable: { heartbeatTimeout: 2s, retry: { initialInterval: 100ms } } }
 `);
-    await applyJobs(connected.client, jobs, { taskQueue: temporal.config.taskQueue });
+    await applyJobs(temporal.client, jobs, { taskQueue: temporal.config.taskQueue });
     const { config } = temporal;
     child = spawn(
       process.execPath,
@@ -80,7 +77,7 @@ jobs:
     const fire = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000);
     const workflowId = fireWorkflowId(jobId, fire);
     const key = `${workflowId}/backupTable`;
-    await backfillFireTimes(connected.client, jobId, [fire]);
+    await backfillFireTimes(temporal.client, jobId, [fire]);
     await eventually(
       'the first worker to back up 8 chunks',
       async () =>
@@ -102,7 +99,7 @@ jobs:
         deps: { dataDir: '/nonexistent', db: db.pool },
         shutdownGraceTime: '1s',
       });
-      const result = (await worker.runUntil(connected.client.workflow.getHandle(workflowId).result())) as {
+      const result = (await worker.runUntil(temporal.client.workflow.getHandle(workflowId).result())) as {
         chunks: number;
         rows: number;
         resumedFrom: number;

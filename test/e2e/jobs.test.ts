@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { seed } from '../../src/db/seed';
 import { createOrder, payOrder } from '../../src/job-types/orders';
 import { parseJobsFile } from '../../src/jobs/load';
@@ -23,7 +23,6 @@ import { eventually, startTestTemporal, type TestTemporal } from '../helpers/tem
 describe('job types end to end on PostgreSQL', () => {
   let temporal: TestTemporal;
   let db: TestDatabase;
-  let connected: ConnectedClient;
   let worker: Worker;
   let running: Promise<void>;
   let closeNative: () => Promise<void>;
@@ -59,8 +58,7 @@ jobs:
     temporal = await startTestTemporal();
     db = await startTestDatabase();
     await seed(db.pool, fire);
-    connected = await connectClient(temporal.config);
-    await applyJobs(connected.client, parseJobsFile(jobsFile, 'jobs.yaml'), {
+    await applyJobs(temporal.client, parseJobsFile(jobsFile, 'jobs.yaml'), {
       taskQueue: temporal.config.taskQueue,
     });
     const native = await connectNative(temporal.config);
@@ -80,15 +78,14 @@ jobs:
       await running;
     }
     await closeNative?.();
-    await connected?.close();
     await db?.close();
     await temporal?.stop();
   });
 
   /** Backfills the fire of `jobId` and returns the handle of the run it starts. */
   async function fireOnce(jobId: string): Promise<WorkflowHandle> {
-    const handle = connected.client.workflow.getHandle(fireWorkflowId(jobId, fire));
-    await backfillFireTimes(connected.client, jobId, [fire]);
+    const handle = temporal.client.workflow.getHandle(fireWorkflowId(jobId, fire));
+    await backfillFireTimes(temporal.client, jobId, [fire]);
     await eventually(`the run of ${jobId}`, () => handle.describe());
     return handle;
   }
@@ -138,7 +135,7 @@ jobs:
     );
     const found = await eventually('the run by outcome', async () => {
       const ids: string[] = [];
-      for await (const wf of connected.client.workflow.list({
+      for await (const wf of temporal.client.workflow.list({
         query: `outcome = 'compensated' AND jobId = '${jobId}'`,
       }))
         ids.push(wf.workflowId);
@@ -219,12 +216,12 @@ jobs:
     const a = (await first.result()) as { invoiceNumber: number; chargeId: string };
     const firstRunId = (await first.describe()).runId;
     // Backfill starts a closed fire again (ALLOW_DUPLICATE): a second run with the same workflow id.
-    await backfillFireTimes(connected.client, jobId, [fire]);
+    await backfillFireTimes(temporal.client, jobId, [fire]);
     const second = await eventually('the second run', async () => {
       const d = await first.describe();
       return d.runId !== firstRunId && d.status.name === 'COMPLETED' ? d.runId : undefined;
     });
-    const b = (await connected.client.workflow.getHandle(first.workflowId, second).result()) as typeof a;
+    const b = (await temporal.client.workflow.getHandle(first.workflowId, second).result()) as typeof a;
     assert.deepEqual(b.invoiceNumber, a.invoiceNumber);
     assert.deepEqual(b.chargeId, a.chargeId);
     const key = (step: string) => `${first.workflowId}/${step}`;
@@ -255,7 +252,7 @@ jobs:
     assert.equal(result.fireTime, fire.toISOString());
     assert.equal(result.date, new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(fire));
     const runId = (await handle.describe()).runId;
-    await backfillFireTimes(connected.client, jobId, [fire]);
+    await backfillFireTimes(temporal.client, jobId, [fire]);
     await eventually('the re-run', async () => {
       const d = await handle.describe();
       return d.runId !== runId && d.status.name === 'COMPLETED' ? true : undefined;
@@ -296,7 +293,7 @@ jobs:
   });
 
   it('order-timeout cancels an unpaid order when its delay passes, and leaves a paid one alone', async () => {
-    const { client } = connected;
+    const { client } = temporal;
     const queue = temporal.config.taskQueue;
     const order = (orderId: string, timeoutMs: number) => ({
       id: orderId,

@@ -10,7 +10,6 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, type ConnectedClient } from '../../src/connection';
 import { freePort } from '../../src/dev-server/dev-server';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE } from '../../src/search-attributes';
 import { CLI } from '../helpers/cli';
@@ -47,18 +46,15 @@ function alive(pid: number): boolean {
 
 describe('worker pool', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   const started: ChildProcess[] = [];
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
   });
 
   after(async () => {
     for (const child of started)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await connected?.close();
     await temporal?.stop();
   });
 
@@ -128,7 +124,7 @@ describe('worker pool', () => {
     // A run on the pool: counted by job type, its steps logged with workflowId, job, step, attempt.
     const jobId = `pooled-${randomUUID().slice(0, 8)}`;
     const workflowId = `${jobId}-2026-11-20T10:00:00Z`;
-    await connected.client.workflow.execute('dailySummary', {
+    await temporal.client.workflow.execute('dailySummary', {
       workflowId,
       taskQueue: temporal.config.taskQueue,
       args: [
@@ -206,7 +202,7 @@ describe('worker pool', () => {
     );
 
     const id = `hold-${randomUUID().slice(0, 8)}`;
-    const handle = await connected.client.workflow.start('holdJob', {
+    const handle = await temporal.client.workflow.start('holdJob', {
       workflowId: id,
       taskQueue: temporal.config.taskQueue,
       args: [dir, 'first'],
@@ -218,7 +214,7 @@ describe('worker pool', () => {
     pool.child.kill('SIGTERM');
     await eventually('draining', () => Promise.resolve(pool.output().includes('draining') || undefined));
     // Started after the drain began: no process may pick it up.
-    const late = await connected.client.workflow.start('holdJob', {
+    const late = await temporal.client.workflow.start('holdJob', {
       workflowId: `${id}-late`,
       taskQueue: temporal.config.taskQueue,
       args: [dir, 'late'],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Worker } from '@temporalio/worker';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE, OUTCOME } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
 import { runCli } from '../helpers/cli';
@@ -31,7 +31,6 @@ interface JsonRun {
 
 describe('runs list and runs show', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   let worker: Worker;
   let running: Promise<void>;
   const suffix = randomUUID().slice(0, 8);
@@ -44,7 +43,6 @@ describe('runs list and runs show', () => {
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
     const connection = await connectNative(temporal.config);
     worker = await createWorker({
       connection,
@@ -56,7 +54,7 @@ describe('runs list and runs show', () => {
       const jobId = `report-${customer}`;
       const fireTime = new Date(Date.UTC(2026, 10, 20, 10 + i)).toISOString();
       const workflowId = `${jobId}-${fireTime.replace('.000Z', 'Z')}`;
-      const handle = await connected.client.workflow.start('dailySummary', {
+      const handle = await temporal.client.workflow.start('dailySummary', {
         workflowId,
         taskQueue: temporal.config.taskQueue,
         args: [{ jobId, customer, env: 'prod', timezone: 'UTC', input: { title: 'T' }, fireTime }],
@@ -77,7 +75,7 @@ describe('runs list and runs show', () => {
     compensatedId = await start(globex, 5, 'compensated');
     ids[globex]?.push(compensatedId);
     await eventually('all runs visible', async () => {
-      const { count } = await connected.client.workflow.count(`customer IN ('${acme}', '${globex}')`);
+      const { count } = await temporal.client.workflow.count(`customer IN ('${acme}', '${globex}')`);
       return count === 6 ? true : undefined;
     });
   });
@@ -85,7 +83,6 @@ describe('runs list and runs show', () => {
   after(async () => {
     worker?.shutdown();
     await running;
-    await connected?.close();
     await temporal?.stop();
   });
 

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, type ConnectedClient } from '../../src/connection';
 import { parseJobsFile } from '../../src/jobs/load';
 import { executePlan } from '../../src/schedules/apply';
 import { scheduleSpecFor } from '../../src/schedules/build';
@@ -74,14 +73,11 @@ function write(name: string, text: string): string {
 
 describe('apply: jobs as code', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
   });
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 
@@ -104,8 +100,8 @@ describe('apply: jobs as code', () => {
 
   async function updateTimes(): Promise<Map<string, string>> {
     const times = new Map<string, string>();
-    for await (const sc of connected.client.schedule.list()) {
-      const d = await connected.client.schedule.getHandle(sc.scheduleId).describe();
+    for await (const sc of temporal.client.schedule.list()) {
+      const d = await temporal.client.schedule.getHandle(sc.scheduleId).describe();
       times.set(sc.scheduleId, `${d.info.lastUpdatedAt?.toISOString()} ${d.state.paused}`);
     }
     return times;
@@ -117,7 +113,7 @@ describe('apply: jobs as code', () => {
     assert.equal(result.changes.length, 6);
     assert.ok(result.changes.every((c) => c.action === 'create'));
     const parsed = parseJobsFile(roundTripFile());
-    const { client } = connected;
+    const { client } = temporal;
     for (const [i, job] of parsed.jobs.entries()) {
       const d = await client.schedule.getHandle(job.id).describe();
       assert.deepEqual(specMeaning(d.spec), specMeaning(scheduleSpecFor(job, parsed.calendars)), job.id);
@@ -237,7 +233,7 @@ describe('apply: jobs as code', () => {
     assert.equal(paused.code, 0, paused.stderr);
     const again = await apply(join(dir, 'rt.yaml'));
     assert.deepEqual(again.changes, []);
-    assert.equal((await connected.client.schedule.getHandle(id).describe()).state.paused, true);
+    assert.equal((await temporal.client.schedule.getHandle(id).describe()).state.paused, true);
 
     const unpause = write(
       'rt-unpause.yaml',
@@ -247,14 +243,14 @@ describe('apply: jobs as code', () => {
     assert.deepEqual(result.changes, [
       { jobId: id, action: 'update', fields: ['state.note', 'state.paused'] },
     ]);
-    const d = await connected.client.schedule.getHandle(id).describe();
+    const d = await temporal.client.schedule.getHandle(id).describe();
     assert.equal(d.state.paused, false);
     assert.equal(d.state.note, 'running again');
     assert.deepEqual((await apply(unpause)).changes, []);
   });
 
   it('--prune deletes only the managed schedule the file dropped; foreign schedules survive', async () => {
-    const { client } = connected;
+    const { client } = temporal;
     const foreign = `foreign-${s}`;
     await client.schedule.create({
       scheduleId: foreign,

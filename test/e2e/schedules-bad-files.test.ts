@@ -9,7 +9,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, type ConnectedClient } from '../../src/connection';
 import { jobTypeNames } from '../../src/job-types/registry';
 import { runCli } from '../helpers/cli';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
@@ -205,13 +204,12 @@ const cases: Case[] = [
 
 describe('apply rejects bad jobs files and changes nothing', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   let snapshot: string;
 
   async function serverState(): Promise<string> {
     const rows: string[] = [];
-    for await (const s of connected.client.schedule.list()) {
-      const d = await connected.client.schedule.getHandle(s.scheduleId).describe();
+    for await (const s of temporal.client.schedule.list()) {
+      const d = await temporal.client.schedule.getHandle(s.scheduleId).describe();
       rows.push(
         `${s.scheduleId} ${d.info.lastUpdatedAt?.toISOString()} ${d.state.paused} ${JSON.stringify(d.action.args)}`,
       );
@@ -221,7 +219,6 @@ describe('apply rejects bad jobs files and changes nothing', () => {
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
     const good = join(dir, 'good.yaml');
     writeFileSync(good, GOOD);
     const applied = await runCli(['apply', '-f', good, '--address', temporal.config.address]);
@@ -230,7 +227,6 @@ describe('apply rejects bad jobs files and changes nothing', () => {
     assert.match(snapshot, new RegExp(`^${id} `));
   });
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 

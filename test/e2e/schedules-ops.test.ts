@@ -10,7 +10,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, type ConnectedClient } from '../../src/connection';
 import { backfillFireTimes, fireHasRun, fireWorkflowId, runsByFireTime } from '../../src/schedules/fire-runs';
 import { pauseSchedule } from '../../src/schedules/operations';
 import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
@@ -27,7 +26,6 @@ const day = (offsetDays: number): string =>
 
 describe('schedule operations', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
 
   async function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return runCli([...args, '--address', temporal.config.address, '--task-queue', temporal.config.taskQueue]);
@@ -42,7 +40,7 @@ describe('schedule operations', () => {
     const from = fires[0] as Date;
     const to = fires.at(-1) as Date;
     return eventually('runs in visibility', async () => {
-      const runs = await runsByFireTime(connected.client, id, from, to);
+      const runs = await runsByFireTime(temporal.client, id, from, to);
       const counts = fires.map((f) => runs.get(f.toISOString())?.length ?? 0);
       return JSON.stringify(counts) === JSON.stringify(expected) ? counts : undefined;
     });
@@ -50,17 +48,14 @@ describe('schedule operations', () => {
   async function terminate(id: string, fires: Date[]): Promise<void> {
     for (const f of fires) {
       await eventually('run to exist', async () =>
-        (await fireHasRun(connected.client, id, f)) ? true : undefined,
+        (await fireHasRun(temporal.client, id, f)) ? true : undefined,
       );
-      await connected.client.workflow
-        .getHandle(fireWorkflowId(id, f))
-        .terminate('test: make it a closed run');
+      await temporal.client.workflow.getHandle(fireWorkflowId(id, f)).terminate('test: make it a closed run');
     }
   }
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
     const dir = mkdtempSync(join(tmpdir(), 'durable-cron-ops-'));
     const file = join(dir, 'jobs.yaml');
     writeFileSync(
@@ -90,7 +85,6 @@ jobs:
     assert.equal(applied.code, 0, applied.stderr);
   });
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 
@@ -98,7 +92,7 @@ jobs:
     const start = new Date(Math.floor(Date.now() / TEN_MIN) * TEN_MIN - 6 * TEN_MIN);
     const fires = [0, 1, 2, 3].map((i) => new Date(start.getTime() + i * TEN_MIN));
     const [f0, f1, f2, f3] = fires as [Date, Date, Date, Date];
-    await backfillFireTimes(connected.client, BF, [f0, f2]);
+    await backfillFireTimes(temporal.client, BF, [f0, f2]);
     await terminate(BF, [f0, f2]);
     const window = ['--from', f0.toISOString(), '--to', f3.toISOString()];
 
@@ -173,7 +167,7 @@ jobs:
   });
 
   it('pause records when; unpause --catch-up runs each fire skipped while paused exactly once', async () => {
-    const rpc = new ScheduleRpc(connected.client);
+    const rpc = new ScheduleRpc(temporal.client);
     // Paused 35 minutes ago (through the library, to reach a past pause without waiting).
     const pausedAt = new Date(Date.now() - 35 * 60_000);
     await pauseSchedule(rpc, CU, 'default', { note: 'deploy freeze', now: pausedAt });
@@ -183,7 +177,7 @@ jobs:
     assert.ok(fires.length >= 3);
     const first = fires[0] as Date;
     // One of the skipped fires already ran (someone backfilled it): catch-up must not run it again.
-    await backfillFireTimes(connected.client, CU, [first]);
+    await backfillFireTimes(temporal.client, CU, [first]);
     await terminate(CU, [first]);
 
     const listed = await cliJson<{ schedules: { id: string; paused: boolean; note: string }[] }>(
@@ -219,12 +213,12 @@ jobs:
     );
     const ones = fires.map(() => 1);
     assert.deepEqual(await runCounts(CU, fires, ones), ones);
-    const d = await connected.client.schedule.getHandle(CU).describe();
+    const d = await temporal.client.schedule.getHandle(CU).describe();
     assert.equal(d.state.paused, false);
   });
 
   it('unpause --catch-up of a schedule paused outside durable-cron starts after its last run', async () => {
-    await connected.client.schedule.getHandle(BF).pause('paused in the Web UI');
+    await temporal.client.schedule.getHandle(BF).pause('paused in the Web UI');
     const result = await cliJson<{
       catchUp: { since: string; fireTimes: string[]; started: string[]; skipped: unknown[] };
     }>('schedules', 'unpause', BF, '--catch-up');
@@ -247,7 +241,7 @@ jobs:
     assert.match(hol?.nextFire ?? '', /T09:00:00\.000Z$/);
 
     const before: string[] = [];
-    for await (const x of connected.client.schedule.list()) before.push(x.scheduleId);
+    for await (const x of temporal.client.schedule.list()) before.push(x.scheduleId);
     const missing = `nope-${s}`;
     for (const args of [
       ['describe', missing],
@@ -286,7 +280,7 @@ jobs:
     const deleted = await cli('schedules', 'delete', HOL);
     assert.equal(deleted.code, 0, deleted.stderr);
     const after: string[] = [];
-    for await (const x of connected.client.schedule.list()) after.push(x.scheduleId);
+    for await (const x of temporal.client.schedule.list()) after.push(x.scheduleId);
     assert.deepEqual(after.sort(), before.filter((x) => x !== HOL).sort());
   });
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { CUSTOMER, ENV } from '../../src/search-attributes';
 import { backfillFireTimes, fireHasRun, runsByFireTime } from '../../src/schedules/fire-runs';
 import { createWorker } from '../../src/worker/worker';
@@ -18,7 +18,6 @@ import { eventually, startTestTemporal, type TestTemporal } from '../helpers/tem
 
 describe('vertical slice', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-e2e-'));
   const suffix = randomUUID().slice(0, 8);
   const jobId = `hourly-${suffix}`;
@@ -26,11 +25,9 @@ describe('vertical slice', () => {
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
   });
 
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 
@@ -66,7 +63,7 @@ jobs:
       { jobId, action: 'create' },
     ]);
 
-    const { client } = connected;
+    const { client } = temporal;
     const description = await client.schedule.getHandle(jobId).describe();
     assert.equal(description.action.type, 'startWorkflow');
     assert.equal(description.spec.timezone, 'Asia/Shanghai');

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { uiWorkflowsUrl } from '../../src/config';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
@@ -19,7 +19,6 @@ const skip = browserSkipReason();
 
 describe('the Web UI shows a customer its runs', { skip }, () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   const suffix = randomUUID().slice(0, 8);
   const acme = `acme-${suffix}`;
   const globex = `globex-${suffix}`;
@@ -27,7 +26,6 @@ describe('the Web UI shows a customer its runs', { skip }, () => {
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
     const connection = await connectNative(temporal.config);
     try {
       const worker = await createWorker({
@@ -40,7 +38,7 @@ describe('the Web UI shows a customer its runs', { skip }, () => {
           const jobId = `nightly-${customer}`;
           const fireTime = new Date(Date.UTC(2026, 10, 20, 18 + i)).toISOString();
           const workflowId = `${jobId}-${fireTime.replace('.000Z', 'Z')}`;
-          const handle = await connected.client.workflow.start('dailySummary', {
+          const handle = await temporal.client.workflow.start('dailySummary', {
             workflowId,
             taskQueue: temporal.config.taskQueue,
             args: [{ jobId, customer, env: 'prod', timezone: 'UTC', input: { title: 'UI' }, fireTime }],
@@ -59,12 +57,11 @@ describe('the Web UI shows a customer its runs', { skip }, () => {
       await connection.close();
     }
     await eventually('runs visible', async () =>
-      (await connected.client.workflow.count(`customer = '${acme}'`)).count === 2 ? true : undefined,
+      (await temporal.client.workflow.count(`customer = '${acme}'`)).count === 2 ? true : undefined,
     );
   });
 
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 

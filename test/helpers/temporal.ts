@@ -3,15 +3,20 @@
  * stopped by the caller in `after`.
  */
 import { randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
 import { resolveConfig, type ResolvedConfig } from '../../src/config';
+import { connectClient } from '../../src/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/dev-server/dev-server';
 import { findOrBuildTemporalCli, type TemporalCli } from '../../src/dev-server/temporal-cli';
 import { installRuntime } from '../../src/worker/runtime';
 
-/** A started test server and a config pointing at it with a task queue of its own. */
+/** A started test server, a config pointing at it with a task queue of its own, and a client. */
 export interface TestTemporal {
   readonly server: DevServer;
   readonly config: ResolvedConfig;
+  readonly client: Client;
+  readonly connection: Connection;
+  /** Closes the client and stops the server. */
   stop(): Promise<void>;
 }
 
@@ -24,7 +29,17 @@ export async function startTestTemporal(): Promise<TestTemporal> {
     { address: server.address, taskQueue: `test-${randomUUID()}`, uiUrl: server.uiUrl },
     {},
   );
-  return { server, config, stop: () => server.stop() };
+  const { client, connection, close } = await connectClient(config);
+  return {
+    server,
+    config,
+    client,
+    connection,
+    stop: async () => {
+      await close();
+      await server.stop();
+    },
+  };
 }
 
 /**

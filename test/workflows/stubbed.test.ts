@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, activityInfo } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { connectClient, connectNative, type ConnectedClient } from '../../src/connection';
+import { connectNative } from '../../src/connection';
 import { OUTCOME } from '../../src/search-attributes';
 import type { JobRunInput, SagaReport, StepOverride } from '../../src/types';
 import { bundleWorkflows } from '../../src/worker/worker';
@@ -27,7 +27,6 @@ const ctxInput = (jobId: string, input: unknown, steps?: Record<string, StepOver
 
 describe('workflows with stubbed activities', () => {
   let temporal: TestTemporal;
-  let connected: ConnectedClient;
   let bundle: WorkflowBundleWithSourceMap;
   const calls: string[] = [];
   let chargeTimeoutMs = 0;
@@ -65,11 +64,9 @@ describe('workflows with stubbed activities', () => {
 
   before(async () => {
     temporal = await startTestTemporal();
-    connected = await connectClient(temporal.config);
     bundle = await bundleWorkflows();
   });
   after(async () => {
-    await connected?.close();
     await temporal?.stop();
   });
 
@@ -89,7 +86,7 @@ describe('workflows with stubbed activities', () => {
   }
 
   const start = (workflow: string, input: JobRunInput) =>
-    connected.client.workflow.start(workflow, {
+    temporal.client.workflow.start(workflow, {
       workflowId: `${workflow}-${randomUUID()}`,
       taskQueue: temporal.config.taskQueue,
       args: [input],
@@ -173,7 +170,7 @@ describe('workflows with stubbed activities', () => {
       assert.deepEqual([...calls].sort(), Array.from({ length: 12 }, (_, i) => `syncShard[${i}]`).sort());
       const runs = await eventually('the chain in visibility', async () => {
         let n = 0;
-        for await (const _ of connected.client.workflow.list({
+        for await (const _ of temporal.client.workflow.list({
           query: `WorkflowId = '${handle.workflowId}'`,
         }))
           n += 1;
