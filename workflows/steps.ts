@@ -22,6 +22,13 @@ export const OUTCOME_COMPENSATED = 'compensated';
 /** `outcome` value of a run where a compensation failed for good (its effect is still there). */
 export const OUTCOME_COMPENSATION_FAILED = 'compensation-failed';
 
+/**
+ * Heartbeat timeout of a step whose policy and job set none. The worker heartbeats every running
+ * step on its own (src/worker/heartbeat.ts), so a step on a process that died is retried after
+ * this long instead of after its whole start-to-close timeout.
+ */
+export const DEFAULT_HEARTBEAT_TIMEOUT = '5s';
+
 /** Activity options of a policy with a job's override applied on top. */
 export function activityOptions(policy: StepPolicy, override?: StepOverride): ActivityOptions {
   const retry: RetryPolicy = {
@@ -39,8 +46,9 @@ export function activityOptions(policy: StepPolicy, override?: StepOverride): Ac
   };
   const scheduleToClose = override?.scheduleToCloseTimeout ?? policy.scheduleToCloseTimeout;
   if (scheduleToClose !== undefined) options.scheduleToCloseTimeout = scheduleToClose;
-  const heartbeat = override?.heartbeatTimeout ?? policy.heartbeatTimeout;
-  if (heartbeat !== undefined) options.heartbeatTimeout = heartbeat;
+  // Only the ScheduleActivityTask command's options change here, which replay does not compare:
+  // histories recorded without a heartbeat timeout still replay.
+  options.heartbeatTimeout = override?.heartbeatTimeout ?? policy.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT;
   return options;
 }
 

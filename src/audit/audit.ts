@@ -3,7 +3,11 @@
  * once? Expected fires come from the schedule's spec ({@link expectedFireTimes}), actual runs from
  * visibility grouped by nominal fire time ({@link runsByFireTime}).
  */
-import { ScheduleNotFoundError as SdkScheduleNotFoundError, type Client } from '@temporalio/client';
+import {
+  ScheduleNotFoundError as SdkScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+} from '@temporalio/client';
 import { DurableCronError, ScheduleNotFoundError } from '../errors';
 import { and, quote, quoteTime } from '../query';
 import { backfillFireTimes, runsByFireTime, type FireRun } from '../schedules/fire-runs';
@@ -42,8 +46,18 @@ export interface AuditReport {
   readonly expected: number;
   /** Fires with exactly one run. */
   readonly ranOnce: number;
-  /** Expected fires without any run. */
+  /** Expected fires without any run that the schedule's policy does not explain. */
   readonly missing: string[];
+  /**
+   * Expected fires without a run because the overlap policy (`skip`, `buffer-one`) dropped them:
+   * they came while `openRun` was still open. Not runs, and not losses the audit fails on.
+   */
+  readonly skippedByPolicy: { fireTime: string; policy: string; openRun: string }[];
+  /**
+   * The schedule's own counters since it was created: fires dropped by the overlap policy, and
+   * fires missed because the server was down for longer than the catch-up window.
+   */
+  readonly scheduleCounters: { overlapSkipped: number; missedCatchupWindow: number };
   /** Fires with more than one run. */
   readonly duplicates: AuditedFire[];
   /** Fires whose latest run failed, timed out, was terminated or cancelled (and did not compensate). */
@@ -105,7 +119,16 @@ export async function auditJob(
     runs: runs.map((r) => ({ workflowId: r.workflowId, runId: r.runId, status: r.status })),
   });
 
+  const policy = description.policies.overlap;
+  const dropsFires = policy === ScheduleOverlapPolicy.SKIP || policy === ScheduleOverlapPolicy.BUFFER_ONE;
+  const allRuns = [...byFire.values()].flat();
+  // The run that was open at `fire`, when the policy drops fires that come during one.
+  const openRunAt = (fire: Date): FireRun | undefined =>
+    dropsFires
+      ? allRuns.find((r) => r.startTime <= fire && (r.closeTime === undefined || r.closeTime > fire))
+      : undefined;
   const missing: Date[] = [];
+  const skippedByPolicy: AuditReport['skippedByPolicy'] = [];
   const notExpected: AuditReport['notExpected'] = [];
   const duplicates: AuditedFire[] = [];
   const failed: AuditedFire[] = [];
@@ -122,7 +145,9 @@ export async function auditJob(
       } else if (pausedSince && fire >= pausedSince) {
         notExpected.push({ fireTime: key, reason: 'paused' });
       } else {
-        missing.push(fire);
+        const open = openRunAt(fire);
+        if (open) skippedByPolicy.push({ fireTime: key, policy: policyName(policy), openRun: open.workflowId });
+        else missing.push(fire);
       }
       continue;
     }
@@ -149,6 +174,11 @@ export async function auditJob(
     expected: expected.length,
     ranOnce,
     missing: missing.map((d) => d.toISOString()),
+    skippedByPolicy,
+    scheduleCounters: {
+      overlapSkipped: description.info.numActionsSkippedOverlap,
+      missedCatchupWindow: description.info.numActionsMissedCatchupWindow,
+    },
     duplicates,
     failed,
     compensated,
@@ -157,6 +187,11 @@ export async function auditJob(
     backfilled,
     ok: duplicates.length === 0 && missing.length === backfilled.length,
   };
+}
+
+/** The jobs-file spelling of an overlap policy (`SKIP` → `skip`, `BUFFER_ONE` → `buffer-one`). */
+function policyName(policy: string | undefined): string {
+  return (policy ?? 'SKIP').toLowerCase().replace(/_/g, '-');
 }
 
 /** Run ids of the job's runs in the window whose outcome is `compensated`. */

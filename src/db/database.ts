@@ -25,6 +25,8 @@ export interface DatabaseOptions {
 /** An open database. */
 export interface Database {
   readonly pool: Pool;
+  /** The connection string it was opened with (the embedded one's has no password). */
+  readonly url: string;
   /** Where it is, without credentials, for messages. */
   readonly description: string;
   /** True when this process serves the embedded database (it stops when this process closes it). */
@@ -60,6 +62,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const embeddedServer = server;
   return {
     pool,
+    url,
     description: describeDatabaseUrl(url),
     servesEmbedded: embeddedServer !== undefined,
     close: async () => {

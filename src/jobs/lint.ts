@@ -1,10 +1,10 @@
 /**
  * Warnings about a valid jobs file: cron times that a daylight-saving transition in the next
  * 12 months skips or repeats (with what Temporal will do), schedules that never fire again,
- * and skip calendars whose dates are all past. Warnings never stop `validate` or `apply`.
+ * skip calendars whose dates are all past, and overlap policies that drop fires. Warnings never stop `validate` or `apply`.
  */
 import { dstWarnings, nextFireTime, parseCron } from '../spec';
-import { cronsOf, scheduleSpecFor, DEFAULT_TIMEZONE } from '../schedules/build';
+import { cronsOf, scheduleSpecFor, DEFAULT_TIMEZONE, DROPPING_OVERLAP_POLICIES } from '../schedules/build';
 import { specModelOf } from '../schedules/spec-model';
 import { formatPath, type LoadedJobsFile } from './load';
 
@@ -42,6 +42,13 @@ export function lintJobsFile(loaded: LoadedJobsFile, now: Date = new Date()): Jo
         );
       }
     });
+    if (job.overlap !== undefined && DROPPING_OVERLAP_POLICIES.has(job.overlap)) {
+      warn(
+        ['jobs', index, 'overlap'],
+        `overlap '${job.overlap}' drops ${job.overlap === 'skip' ? 'every fire' : 'all but one fire'} that comes while a run is still open: ` +
+          `those fires never run (the audit lists them as skipped by policy); leave overlap unset (allow-all) to run every fire`,
+      );
+    }
     const model = specModelOf(scheduleSpecFor(job, jobs.calendars));
     if (nextFireTime(model, now) === undefined) {
       warn(['jobs', index, 'schedule'], 'the schedule never fires after now (check endAt and skip)');

@@ -30,6 +30,18 @@ export const DEFAULT_TIMEZONE = 'UTC';
 /** The catch-up window when neither the job nor `defaults` sets one: Temporal's own default. */
 export const DEFAULT_CATCHUP_WINDOW = '365d';
 
+/**
+ * The overlap policy of a job that states none: every fire starts its own run at once, even while
+ * an earlier run is still open (slow, or its worker died and a step waits for a retry). Each run
+ * has its own workflow id `<jobId>-<fire time>`, so concurrent runs never collide, and no fire is
+ * dropped or delayed behind another. `buffer-all` also keeps every fire, but runs them one after
+ * the other, so one stalled run delays every later fire (measured in docs/reliability.md).
+ */
+export const DEFAULT_OVERLAP: OverlapPolicyName = 'allow-all';
+
+/** Overlap policies under which a fire that comes while a run is open never runs. */
+export const DROPPING_OVERLAP_POLICIES: ReadonlySet<OverlapPolicyName> = new Set(['skip', 'buffer-one']);
+
 /** The SDK's overlap policy for each jobs-file spelling. */
 export const OVERLAP_POLICY: Record<OverlapPolicyName, ScheduleOverlapPolicy> = {
   skip: ScheduleOverlapPolicy.SKIP,
@@ -143,7 +155,7 @@ export function scheduleOptionsFor(job: Job, taskQueue: string, calendars: Calen
       ...(job.description === undefined ? {} : { memo: { description: job.description } }),
     },
     policies: {
-      overlap: OVERLAP_POLICY[job.overlap ?? 'skip'],
+      overlap: OVERLAP_POLICY[job.overlap ?? DEFAULT_OVERLAP],
       catchupWindow: mustDuration(job.catchupWindow ?? DEFAULT_CATCHUP_WINDOW),
       pauseOnFailure: job.pauseOnFailure ?? false,
     },

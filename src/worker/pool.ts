@@ -9,7 +9,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import type { ResolvedConfig } from '../config';
+import { openDatabase, type Database } from '../db/database';
+import { migrate } from '../db/migrate';
 import { freePort } from '../dev-server/dev-server';
+import { DatabaseError, errorMessage } from '../errors';
 import type { LogFormat } from './log';
 import { startMetricsServer } from './metrics';
 import { Supervisor, type SlotStatus } from './supervisor';
@@ -31,6 +34,8 @@ export interface WorkerPoolOptions {
   readonly logFormat: LogFormat;
   /** The supervisor's own logger. */
   readonly logger: Logger;
+  /** Port of the embedded database, when no `databaseUrl` is configured. @default 55432 */
+  readonly embeddedDatabasePort?: number;
   /** Serve `/metrics` and `/healthz` on this port. */
   readonly metricsPort?: number;
   /** Host of the metrics endpoint. @default 0.0.0.0 */
@@ -57,15 +62,47 @@ export function defaultProcesses(): number {
   return availableParallelism();
 }
 
+/**
+ * Without a `DATABASE_URL` the pool's own process serves the embedded database (and migrates it)
+ * for as long as the pool runs, and the worker processes connect to it: a worker process that dies
+ * never takes the database of the others with it.
+ */
+async function openEmbeddedForPool(options: WorkerPoolOptions): Promise<Database | undefined> {
+  if (options.config.databaseUrl !== undefined) return undefined;
+  const database = await openDatabase({
+    dataDir: options.dataDir,
+    embeddedPort: options.embeddedDatabasePort,
+    maxConnections: 1,
+  }).catch((err: unknown) => {
+    throw new DatabaseError('(embedded)', errorMessage(err), { cause: err });
+  });
+  try {
+    await migrate(database.pool);
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw new DatabaseError(database.description, errorMessage(err), { cause: err });
+  }
+  options.logger.info(
+    database.servesEmbedded ? 'serving the embedded database' : 'using the embedded database',
+    { database: database.description },
+  );
+  return database;
+}
+
 /** Builds the workflow bundle once, starts the processes and (optionally) the metrics endpoint. */
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const processes = options.processes ?? defaultProcesses();
   options.logger.info('bundling workflows once for all processes');
   const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? WORKFLOWS_PATH);
+  const embedded = await openEmbeddedForPool(options);
+  const config: ResolvedConfig = embedded ? { ...options.config, databaseUrl: embedded.url } : options.config;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-pool-'));
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const cleanup = async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await embedded?.close();
+  };
 
   const supervisor = new Supervisor({
     processes,
@@ -74,7 +111,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     startMessage: async (slot) => ({
       type: 'start',
       slot,
-      config: options.config,
+      config,
       bundlePath,
       grace: options.grace,
       limits: options.limits ?? {},
@@ -97,7 +134,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     }
   } catch (err) {
     await supervisor.drain();
-    cleanup();
+    await cleanup();
     throw err;
   }
   const address = server?.address();
@@ -109,7 +146,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       drained ??= (async () => {
         await supervisor.drain();
         await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-        cleanup();
+        await cleanup();
         options.logger.info('pool stopped');
       })();
       return drained;

@@ -1,7 +1,10 @@
 /**
  * Keeping N worker processes alive: each slot runs one forked process; a process that dies
- * without being asked to is restarted after a backoff (1 s, doubling up to 30 s, reset once a
- * process has run for a minute), and the reason it died is logged. Draining asks every process to
+ * without being asked to is restarted after a backoff that only grows while processes fail before
+ * they poll (1 s, doubling up to 30 s): a process that was polling and dies (killed, out of memory)
+ * is replaced after the first step, so a pool losing processes to crashes stays at full strength.
+ * A process that drained on its own SIGTERM (exit code 0, e.g. a rolling restart) is replaced at
+ * once. The reason a process died is logged. Draining asks every process to
  * stop and waits for all of them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -13,7 +16,7 @@ import type { FromProcess, StartMessage, ToProcess } from './pool-messages';
 export const CHILD_ENTRY = join(__dirname, 'child.js');
 
 /** Backoff before restarting a crashed process. */
-export const RESTART_BACKOFF = { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 } as const;
+export const RESTART_BACKOFF = { initialMs: 1_000, maxMs: 30_000, healthyAfterMs: 5_000 } as const;
 
 /** One slot's public state. */
 export interface SlotStatus {
@@ -33,6 +36,8 @@ interface Slot {
   consecutiveFailures: number;
   startedAt: number;
   lastFatal?: string;
+  /** True once the current process reported that it polls. */
+  polled: boolean;
   metricsPort?: number;
   timer?: NodeJS.Timeout;
 }
@@ -62,6 +67,7 @@ export class Supervisor {
       restarts: 0,
       consecutiveFailures: 0,
       startedAt: 0,
+      polled: false,
     }));
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -126,9 +132,12 @@ export class Supervisor {
     slot.state = 'STARTING';
     slot.startedAt = Date.now();
     slot.lastFatal = undefined;
+    slot.polled = false;
     child.on('message', (m: FromProcess) => {
-      if (m.type === 'state') slot.state = m.state;
-      else if (m.type === 'fatal') slot.lastFatal = m.message;
+      if (m.type === 'state') {
+        slot.state = m.state;
+        if (m.state === 'RUNNING') slot.polled = true;
+      } else if (m.type === 'fatal') slot.lastFatal = m.message;
     });
     child.on('error', (err) => {
       this.options.logger.error('process error', { slot: slot.slot, error: err.message });
@@ -148,17 +157,20 @@ export class Supervisor {
       return;
     }
     const ranMs = Date.now() - slot.startedAt;
-    slot.consecutiveFailures = ranMs > RESTART_BACKOFF.resetAfterMs ? 1 : slot.consecutiveFailures + 1;
-    const delayMs = Math.min(
-      RESTART_BACKOFF.initialMs * 2 ** (slot.consecutiveFailures - 1),
-      RESTART_BACKOFF.maxMs,
-    );
+    const healthy = slot.polled && ranMs >= RESTART_BACKOFF.healthyAfterMs;
+    const drained = code === 0 && signal === null && slot.polled;
+    slot.consecutiveFailures = drained ? 0 : healthy ? 1 : slot.consecutiveFailures + 1;
+    const delayMs = drained
+      ? 0
+      : Math.min(RESTART_BACKOFF.initialMs * 2 ** (slot.consecutiveFailures - 1), RESTART_BACKOFF.maxMs);
     slot.restarts++;
-    this.options.logger.warn('process died; restarting', {
+    this.options.logger.warn(drained ? 'process drained; replacing it' : 'process died; restarting', {
       slot: slot.slot,
       pid: child.pid,
       how,
-      reason: slot.lastFatal ?? (signal ? `signal ${signal}` : 'exited unexpectedly'),
+      reason:
+        slot.lastFatal ??
+        (signal ? `signal ${signal}` : drained ? 'stopped on its own signal' : 'exited unexpectedly'),
       restartInMs: delayMs,
     });
     slot.timer = setTimeout(() => {

@@ -10,6 +10,7 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { ResolvedConfig } from '../config';
+import { heartbeatInterceptors } from './heartbeat';
 import { stepInterceptors } from './interceptors';
 
 /** Path of the workflow code the worker bundles. */
@@ -31,6 +32,12 @@ export async function bundleWorkflows(
     logger: quietLogger,
   });
 }
+
+/**
+ * How long a workflow task waits on a worker's own (sticky) queue before any worker may take it:
+ * short, so the runs cached on a process that died move on quickly. @default SDK: 10s
+ */
+export const STICKY_QUEUE_TIMEOUT = '3s';
 
 /** Concurrency limits of one worker; unset fields keep the SDK's defaults. */
 export interface WorkerLimits {
@@ -66,7 +73,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.config.taskQueue,
     workflowBundle: bundle,
     activities: { ...createActivities(options.deps), ...options.extraActivities },
-    interceptors: { activity: [stepInterceptors] },
+    interceptors: { activity: [stepInterceptors, heartbeatInterceptors] },
+    // A workflow task sent to a process that died moves to the shared queue after this long.
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     shutdownGraceTime: options.shutdownGraceTime ?? '30s',
     ...(limits.maxActivities !== undefined
       ? { maxConcurrentActivityTaskExecutions: limits.maxActivities }

@@ -71,7 +71,8 @@ function printReport(r: AuditReport, output: Output): void {
   output.out(`Audit of ${r.jobId} from ${r.from} to ${r.to} (${r.timezone})`);
   output.out(
     `Expected ${r.expected} fire(s): ${r.ranOnce} ran once, ${r.missing.length} missing, ` +
-      `${r.duplicates.length} doubled, ${r.failed.length} failed, ${r.compensated.length} compensated`,
+      `${r.duplicates.length} doubled, ${r.failed.length} failed, ${r.compensated.length} compensated` +
+      (r.skippedByPolicy.length > 0 ? `, ${r.skippedByPolicy.length} skipped by policy` : ''),
   );
   const section = (title: string, lines: string[]) => {
     if (lines.length === 0) return;
@@ -82,6 +83,10 @@ function printReport(r: AuditReport, output: Output): void {
     'Missing',
     r.missing.map((m) => `  ${m}${r.backfilled.includes(m) ? '  (backfill requested)' : ''}`),
   );
+  section(
+    'Skipped by policy (not runs: the overlap policy dropped them while a run was open)',
+    r.skippedByPolicy.map((f) => `  ${f.fireTime}  ${f.policy}, while ${f.openRun} ran`),
+  );
   section('Doubled', r.duplicates.map(fire));
   section('Failed', r.failed.map(fire));
   section('Compensated', r.compensated.map(fire));
@@ -89,6 +94,13 @@ function printReport(r: AuditReport, output: Output): void {
   const skipped = r.notExpected.length;
   if (skipped > 0) {
     output.out(`Not expected: ${skipped} fire(s) before the schedule existed or while it is paused`);
+  }
+  const { overlapSkipped, missedCatchupWindow } = r.scheduleCounters;
+  if (overlapSkipped + missedCatchupWindow > 0) {
+    output.out(
+      `Schedule counters since creation: ${overlapSkipped} skipped for overlap, ` +
+        `${missedCatchupWindow} missed the catch-up window`,
+    );
   }
   output.out(r.ok ? 'OK: every expected fire ran exactly once.' : 'NOT OK');
 }
