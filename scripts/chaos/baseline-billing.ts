@@ -79,8 +79,10 @@ export async function runBaselineBilling(db: Pool, run: BaselineBillingRun): Pro
     fn: (ctx: StepContext, input: I) => Promise<R>,
     stepInput: I,
   ): Promise<R> => {
-    await sleep(run.stepDelayMs);
+    // Half the step's time before its effect, half after: the product's chaos steps do the same.
+    await sleep(run.stepDelayMs / 2);
     const result = await call(def.name, fn, ctx, stepInput);
+    await sleep(run.stepDelayMs / 2);
     done.push(def.name);
     // A compensation receives the step's own input and finds the effect by the step's key.
     if (def.compensation) undo.push({ compensation: def.compensation, input: stepInput });

@@ -29,6 +29,8 @@ export interface EffectsReport {
   effectsOfUnfinishedFires: string[];
   /** Seconds from each fire time to its first step's effect, for fires that have one. */
   lagSeconds: number[];
+  /** The same, with each fire's time (for charts of lag over the run). */
+  lagByFire: { fireTime: string; lagSeconds: number }[];
 }
 
 interface Row {
@@ -45,6 +47,7 @@ export async function checkBillingEffects(pool: Pool, fires: readonly BillingFir
     orphanedReservations: [],
     effectsOfUnfinishedFires: [],
     lagSeconds: [],
+    lagByFire: [],
   };
   const ids = fires.map((f) => f.workflowId);
   const byFire = async (sql: string): Promise<Map<string, Row[]>> => {
@@ -100,7 +103,11 @@ export async function checkBillingEffects(pool: Pool, fires: readonly BillingFir
       Math.max(0, del.length - 1);
     if (inv.includes('reserved')) report.orphanedReservations.push(id);
     const first = fx.find((e) => e.key.endsWith('/reserveInvoice'));
-    if (first) report.lagSeconds.push((first.created.getTime() - fire.fireTime.getTime()) / 1000);
+    if (first) {
+      const lagSeconds = (first.created.getTime() - fire.fireTime.getTime()) / 1000;
+      report.lagSeconds.push(lagSeconds);
+      report.lagByFire.push({ fireTime: fire.fireTime.toISOString(), lagSeconds });
+    }
     if (fire.outcome === 'completed') {
       if (!(inv[0] === 'sent' && chg[0] === 'captured' && del.length === 1)) report.incompleteFires.push(id);
     } else if (fire.outcome === 'compensated') {

@@ -220,7 +220,7 @@ async function waitForRunsToClose(
 }
 
 /** A fresh database on the machine's PostgreSQL, migrated, dropped at the end. */
-async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `durable_cron_chaos_${Date.now().toString(36)}`;
   const admin = new PgClient({ connectionString: baseUrl });
   await admin.connect();
