@@ -10,7 +10,9 @@ import {
 } from '@temporalio/client';
 import { DurableCronError, ScheduleNotFoundError } from '../errors';
 import { and, quote, quoteTime } from '../query';
-import { backfillFireTimes, runsByFireTime, type FireRun } from '../schedules/fire-runs';
+import { runsByFireTime, type FireRun } from '../schedules/fire-runs';
+import { ScheduleRpc } from '../schedules/schedule-rpc';
+import { startFiresOnce } from '../schedules/start-fires';
 import { SCHEDULED_START_TIME } from '../search-attributes';
 import { expectedFireTimes, specModelFromDescription } from './expected';
 
@@ -21,7 +23,7 @@ const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED'])
 export interface AuditOptions {
   readonly from: Date;
   readonly to: Date;
-  /** Hand the missing fires to the exactly-once backfill. @default false */
+  /** Start the missing fires, each at most once (see `startFiresOnce`). @default false */
   readonly backfillMissing?: boolean;
   /** Also expect fires before the schedule was created. @default false */
   readonly includeBeforeCreation?: boolean;
@@ -68,9 +70,14 @@ export interface AuditReport {
   readonly unexpected: AuditedFire[];
   /** Fires not expected because the schedule did not exist yet or is paused (not missing). */
   readonly notExpected: { fireTime: string; reason: 'before-creation' | 'paused' }[];
-  /** Missing fires handed to the backfill (with `backfillMissing`). */
+  /** Missing fires whose run this audit started (with `backfillMissing`). */
   readonly backfilled: string[];
-  /** True when nothing is missing (or all missing fires were backfilled) and nothing ran twice. */
+  /**
+   * Missing fires whose run someone else started first, found when starting them (with
+   * `backfillMissing`): a concurrent backfill or audit, or the schedule itself. Not started again.
+   */
+  readonly alreadyStarted: string[];
+  /** True when nothing is missing (or every missing fire now has a run) and nothing ran twice. */
   readonly ok: boolean;
 }
 
@@ -83,8 +90,10 @@ export class AuditProblemsError extends DurableCronError {
 const SETTLE_MS = 5_000;
 
 /**
- * Audits the fires of `jobId` in [from, to].
+ * Audits the fires of `jobId` in [from, to]; with `backfillMissing`, starts each missing fire
+ * unless a run of it appeared meanwhile (concurrent audits never start a fire twice).
  * @throws {ScheduleNotFoundError} when the schedule does not exist
+ * @throws {FireStartIncompleteError} when some missing fires could not be started
  */
 export async function auditJob(
   client: Client,
@@ -162,9 +171,11 @@ export async function auditJob(
     .map(([key, runs]) => view(key, runs));
 
   const backfilled: string[] = [];
+  const alreadyStarted: string[] = [];
   if (options.backfillMissing && missing.length > 0) {
-    await backfillFireTimes(client, jobId, missing);
-    backfilled.push(...missing.map((d) => d.toISOString()));
+    const started = await startFiresOnce(new ScheduleRpc(client), description, missing);
+    backfilled.push(...started.started.map((d) => d.toISOString()));
+    alreadyStarted.push(...started.skipped.map((s) => s.fireTime.toISOString()));
   }
   return {
     jobId,
@@ -185,7 +196,8 @@ export async function auditJob(
     unexpected,
     notExpected,
     backfilled,
-    ok: duplicates.length === 0 && missing.length === backfilled.length,
+    alreadyStarted,
+    ok: duplicates.length === 0 && missing.length === backfilled.length + alreadyStarted.length,
   };
 }
 

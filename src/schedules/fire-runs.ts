@@ -77,8 +77,11 @@ export async function fireHasRun(client: Client, prefix: string, fireTime: Date)
 }
 
 /**
- * Asks the schedule to run exactly these nominal fire times (each must be one the spec produces).
- * The server evaluates a backfill range as (start, end], so each fire gets [fire - 1 s, fire].
+ * Temporal's own backfill of exactly these nominal fire times (each must be one the spec
+ * produces). Not exactly-once: the server starts backfilled runs with ID-reuse policy
+ * ALLOW_DUPLICATE, so a fire whose run closed runs again; durable-cron's commands start fires with
+ * `startFiresOnce` (start-fires.ts) instead. The server evaluates a backfill range as
+ * (start, end], so each fire gets [fire - 1 s, fire].
  */
 export async function backfillFireTimes(
   client: Client,

@@ -5,15 +5,18 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { isGrpcServiceError } from '@temporalio/client';
 
-/** The kinds of RPC apply and the schedule commands send. */
-export type RpcKind = 'list' | 'describe' | 'create' | 'update' | 'delete' | 'patch';
+/**
+ * The kinds of RPC apply and the schedule commands send (`start`: a workflow run a backfill
+ * starts itself, see start-fires.ts).
+ */
+export type RpcKind = 'list' | 'describe' | 'create' | 'update' | 'delete' | 'patch' | 'start';
 
 /** RPCs sent, by kind (retries included). */
 export type RpcCounts = Record<RpcKind, number>;
 
 /** A fresh set of zero counts. */
 export function newRpcCounts(): RpcCounts {
-  return { list: 0, describe: 0, create: 0, update: 0, delete: 0, patch: 0 };
+  return { list: 0, describe: 0, create: 0, update: 0, delete: 0, patch: 0, start: 0 };
 }
 
 /** Total RPCs of a count set. */

@@ -1,6 +1,7 @@
 /**
- * The schedule calls durable-cron makes, each counted and retried on transient errors. Counting
- * lets `apply` prove what it sent (an unchanged file: no create or update calls).
+ * The schedule calls durable-cron makes (and the workflow starts of its backfills), each counted
+ * and retried on transient errors. Counting lets `apply` prove what it sent (an unchanged file: no
+ * create or update calls).
  */
 import {
   ScheduleNotFoundError as SdkScheduleNotFoundError,
@@ -9,6 +10,7 @@ import {
   type ScheduleOptions,
   type ScheduleSummary,
   type ScheduleUpdateOptions,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
 import { newRpcCounts, withRetry, type RetryOptions, type RpcCounts } from './rpc';
 
@@ -91,6 +93,17 @@ export class ScheduleRpc {
     await withRetry(async () => {
       this.counts.patch += 1;
       await run();
+    }, this.retry);
+  }
+
+  /**
+   * Starts a workflow run (a fire a backfill starts itself).
+   * @throws the SDK's WorkflowExecutionAlreadyStartedError when the reuse policy refuses the id
+   */
+  async start(workflowType: string, options: WorkflowStartOptions): Promise<void> {
+    await withRetry(async () => {
+      this.counts.start += 1;
+      await this.client.workflow.start(workflowType, options);
     }, this.retry);
   }
 }

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { parseJobsFile, parseJobsText } from '../../src/jobs/load';
 import { formatWarning, lintJobsFile } from '../../src/jobs/lint';
-import { contiguousRanges } from '../../src/schedules/backfill';
 import { scheduleOptionsFor } from '../../src/schedules/build';
 import {
   builtDefinition,
@@ -202,20 +201,6 @@ describe('rpc helpers', () => {
     assert.deepEqual(
       results.map((r) => (r.ok ? r.value : 'error')),
       [2, 4, 6, 'error', 10, 12],
-    );
-  });
-
-  it('groups missing fire times into contiguous backfill ranges', () => {
-    const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
-    const all = [0, 10, 20, 30, 40, 50].map(t);
-    const ranges = contiguousRanges(all, [t(0), t(10), t(30), t(50)]);
-    assert.deepEqual(
-      ranges.map(([a, b]) => [a.getUTCMinutes(), b.getUTCMinutes()]),
-      [
-        [0, 10],
-        [30, 30],
-        [50, 50],
-      ],
     );
   });
 });

@@ -57,7 +57,7 @@ export async function runAudit(
   if (flags.json) printJson(output, report);
   else printReport(report, output);
   if (!report.ok) {
-    const missing = report.missing.length - report.backfilled.length;
+    const missing = report.missing.length - report.backfilled.length - report.alreadyStarted.length;
     throw new AuditProblemsError(
       `audit of '${jobId}' found ${missing} missing and ${report.duplicates.length} doubled fire(s)` +
         (missing > 0 ? '; --backfill-missing runs the missing ones exactly once' : ''),
@@ -81,7 +81,7 @@ function printReport(r: AuditReport, output: Output): void {
   };
   section(
     'Missing',
-    r.missing.map((m) => `  ${m}${r.backfilled.includes(m) ? '  (backfill requested)' : ''}`),
+    r.missing.map((m) => `  ${m}${missingNote(r, m)}`),
   );
   section(
     'Skipped by policy (not runs: the overlap policy dropped them while a run was open)',
@@ -103,4 +103,10 @@ function printReport(r: AuditReport, output: Output): void {
     );
   }
   output.out(r.ok ? 'OK: every expected fire ran exactly once.' : 'NOT OK');
+}
+
+function missingNote(r: AuditReport, fireTime: string): string {
+  if (r.backfilled.includes(fireTime)) return '  (backfill requested)';
+  if (r.alreadyStarted.includes(fireTime)) return '  (started meanwhile by someone else)';
+  return '';
 }
