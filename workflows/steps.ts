@@ -48,7 +48,8 @@ export function activityOptions(policy: StepPolicy, override?: StepOverride): Ac
   if (scheduleToClose !== undefined) options.scheduleToCloseTimeout = scheduleToClose;
   // Only the ScheduleActivityTask command's options change here, which replay does not compare:
   // histories recorded without a heartbeat timeout still replay.
-  options.heartbeatTimeout = override?.heartbeatTimeout ?? policy.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT;
+  options.heartbeatTimeout =
+    override?.heartbeatTimeout ?? policy.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT;
   return options;
 }
 

@@ -21,7 +21,7 @@ import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { registerSearchAttributes } from '../../src/search-attributes';
 import { checkBillingEffects, type BillingFire } from './effects';
-import { runFaults, type FaultCounts, type FaultPlan } from './faults';
+import { runFaults, type FaultCounts } from './faults';
 import type { ChaosPoolArgs } from './pool-main';
 import { restartPostgres, type ChaosJob, type ChaosResult, type ChaosSettings } from './shared';
 

@@ -155,7 +155,8 @@ export async function auditJob(
         notExpected.push({ fireTime: key, reason: 'paused' });
       } else {
         const open = openRunAt(fire);
-        if (open) skippedByPolicy.push({ fireTime: key, policy: policyName(policy), openRun: open.workflowId });
+        if (open)
+          skippedByPolicy.push({ fireTime: key, policy: policyName(policy), openRun: open.workflowId });
         else missing.push(fire);
       }
       continue;

@@ -39,6 +39,13 @@ export const DEFAULT_CATCHUP_WINDOW = '365d';
  */
 export const DEFAULT_OVERLAP: OverlapPolicyName = 'allow-all';
 
+/**
+ * How long a run's workflow task may take before the server hands it to another worker. A task
+ * sent to a worker process that just died (or is frozen) waits this long: shorter than Temporal's
+ * 10 s default, and still far above what a task takes (milliseconds).
+ */
+export const WORKFLOW_TASK_TIMEOUT = '5s';
+
 /** Overlap policies under which a fire that comes while a run is open never runs. */
 export const DROPPING_OVERLAP_POLICIES: ReadonlySet<OverlapPolicyName> = new Set(['skip', 'buffer-one']);
 
@@ -151,6 +158,7 @@ export function scheduleOptionsFor(job: Job, taskQueue: string, calendars: Calen
       taskQueue,
       args: [runInputFor(job)],
       typedSearchAttributes: runSearchAttributes(job),
+      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
       // The memo of a schedule cannot be updated; the action's memo can, and runs carry it.
       ...(job.description === undefined ? {} : { memo: { description: job.description } }),
     },

@@ -84,6 +84,8 @@ type Side = Pick<ScheduleOptions, 'spec' | 'action' | 'policies' | 'typedSearchA
 function normalizeAction(key: string, value: unknown): unknown {
   if (key === 'typedSearchAttributes') return pairsOf(value as SearchAttributePair[]);
   if (key === 'searchAttributes') return undefined; // the untyped view of typedSearchAttributes
+  // Built as a duration string, described in milliseconds.
+  if (key.endsWith('Timeout')) return value === undefined ? undefined : msOf(value);
   return stable(value);
 }
 

@@ -1,81 +1,14 @@
 /**
- * The short variant of `npm run chaos`, on PostgreSQL and on the embedded database: worker
- * processes SIGKILLed and SIGSTOPped, the Temporal server killed and restarted on its database
- * file, a rolling restart of the pool; then every fire is audited and every billing effect
- * checked. Fails on any lost or doubled fire, duplicate effect, or half-done saga.
+ * The short variant of `npm run chaos` on PostgreSQL: worker processes SIGKILLed and SIGSTOPped,
+ * the Temporal server killed and restarted on its database file, a rolling restart of the pool;
+ * then every fire is audited and every billing effect checked. Fails on any lost or doubled fire,
+ * duplicate effect, or half-done saga.
  */
-import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ChaosResult } from '../../scripts/chaos/shared';
-
-const CHAOS = join(__dirname, '..', '..', 'scripts', 'chaos.js');
-/** The harness's own bound: faults, settling, audit and clean-up. */
-const RUN_LIMIT_MS = 270_000;
-
-/** Runs the harness in its own process group; on overrun the whole group is killed. */
-async function chaos(args: string[]): Promise<{ code: number | null; result: ChaosResult; output: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'chaos-test-'));
-  const json = join(dir, 'result.json');
-  const child = spawn(process.execPath, [CHAOS, ...args, '--json', json], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  }, RUN_LIMIT_MS);
-  try {
-    const code = await exit;
-    assert.notEqual(
-      code,
-      null,
-      `chaos run overran ${RUN_LIMIT_MS / 1000}s and was killed:\n${output.slice(-3000)}`,
-    );
-    const parsed = JSON.parse(readFileSync(json, 'utf8')) as { result: ChaosResult };
-    return { code, result: parsed.result, output };
-  } finally {
-    clearTimeout(timer);
-    // Anything of the run still alive (it cleans up after itself; this is the backstop).
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // the group is gone
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function assertPromiseKept(run: { code: number | null; result: ChaosResult; output: string }): void {
-  const { result, output } = run;
-  const tail = output.slice(-2500);
-  assert.ok(result.expected >= 100, `at least 100 fires expected, got ${result.expected}\n${tail}`);
-  assert.ok(result.faults.kills >= 5, `at least 5 worker kills, got ${result.faults.kills}\n${tail}`);
-  assert.equal(result.faults.serverRestarts, 1, tail);
-  assert.equal(result.lost, 0, `lost fires: ${result.details.missing.join(', ')}\n${tail}`);
-  assert.equal(result.doubled, 0, `doubled fires: ${result.details.doubled.join(', ')}\n${tail}`);
-  assert.equal(result.failed, 0, `failed fires: ${result.details.failed.join(', ')}\n${tail}`);
-  assert.equal(result.ranOnce, result.expected, tail);
-  assert.equal(result.effects.duplicateEffects, 0, tail);
-  assert.deepEqual(result.effects.incompleteFires, [], tail);
-  assert.deepEqual(result.effects.notCompensated, [], tail);
-  assert.deepEqual(result.effects.orphanedReservations, [], tail);
-  assert.ok(result.compensated > 0, `the failing billing jobs compensated\n${tail}`);
-  assert.equal(run.code, 0, tail);
-}
+import { assertPromiseKept, chaos } from '../helpers/chaos';
 
 describe('chaos, short variant', () => {
   it('loses and doubles nothing on PostgreSQL while workers die and the server restarts', async () => {
     assertPromiseKept(await chaos(['--short', '--kill-interval', '5s']));
-  });
-
-  it('loses nothing on the embedded database while its users die (the pool serves it)', async () => {
-    assertPromiseKept(await chaos(['--short', '--embedded', '--kill-interval', '5s']));
   });
 });

@@ -5,8 +5,8 @@ import { JobsFileError } from '../../src/errors';
 import { JOB_TYPES, overridableStepNames } from '../../src/job-types/registry';
 import { parseJobsFile } from '../../src/jobs/load';
 import { runInputFor } from '../../src/schedules/build';
-import { BILLING_STEPS } from '../../workflows/job-steps';
-import { activityOptions } from '../../workflows/steps';
+import { BILLING_STEPS, DB_BACKUP_STEPS } from '../../workflows/job-steps';
+import { activityOptions, DEFAULT_HEARTBEAT_TIMEOUT } from '../../workflows/steps';
 
 const file = (steps: string, input = '{}') => `version: 1
 jobs:
@@ -94,6 +94,16 @@ describe('step overrides in the jobs file', () => {
         maximumAttempts: 2,
         nonRetryableErrorTypes: ['CardDeclined'],
       },
+      heartbeatTimeout: DEFAULT_HEARTBEAT_TIMEOUT,
     });
+  });
+
+  it('gives every step the short default heartbeat timeout unless its policy or the job sets one', () => {
+    assert.equal(activityOptions(BILLING_STEPS.chargeCard.policy).heartbeatTimeout, '5s');
+    assert.equal(activityOptions(DB_BACKUP_STEPS.backupTable.policy).heartbeatTimeout, '10s');
+    assert.equal(
+      activityOptions(BILLING_STEPS.chargeCard.policy, { heartbeatTimeout: 30_000 }).heartbeatTimeout,
+      30_000,
+    );
   });
 });
