@@ -134,7 +134,12 @@ export async function auditJob(
   // The run that was open at `fire`, when the policy drops fires that come during one.
   const openRunAt = (fire: Date): FireRun | undefined =>
     dropsFires
-      ? allRuns.find((r) => r.startTime <= fire && (r.closeTime === undefined || r.closeTime > fire))
+      ? allRuns.find(
+          // The run of an earlier fire, not closed by this one. Its nominal fire time, not its start:
+          // a busy scheduler may start that run after this fire's nominal time, yet before it
+          // handles this fire (and drops it).
+          (r) => Date.parse(r.fireTime) < fire.getTime() && (r.closeTime === undefined || r.closeTime > fire),
+        )
       : undefined;
   const missing: Date[] = [];
   const skippedByPolicy: AuditReport['skippedByPolicy'] = [];
