@@ -2,6 +2,7 @@
  * Opening connections to Temporal, with errors mapped in one place: an unreachable server becomes
  * a one-line {@link TemporalUnavailableError} naming the address, within the connect timeout.
  */
+import { connect as tcpConnect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ResolvedConfig } from './config';
@@ -23,6 +24,9 @@ export interface ConnectedClient {
  * @throws {TemporalUnavailableError} when the server does not answer within {@link CONNECT_TIMEOUT_MS}
  */
 export async function connectClient(config: ResolvedConfig): Promise<ConnectedClient> {
+  // gRPC keeps retrying a refused connection until its deadline; a plain TCP connect knows at once.
+  const refused = await probeAddress(config.address);
+  if (refused !== undefined) throw new TemporalUnavailableError(config.address, refused);
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...config.connection, connectTimeout: CONNECT_TIMEOUT_MS });
@@ -60,13 +64,45 @@ export async function connectNative(config: ResolvedConfig): Promise<NativeConne
   }
 }
 
+const REFUSED = 'connection refused (is the server running? try `durable-cron dev`)';
+
+/** How long the TCP probe waits before leaving the verdict to the gRPC connect. */
+const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * Opens and closes a TCP connection to `address`.
+ * @returns why the server certainly cannot be reached (refused, unknown host), or undefined when
+ *   it answered, or the probe cannot tell (timeout, other errors, a proxy configured for gRPC)
+ */
+export async function probeAddress(address: string): Promise<string | undefined> {
+  const proxied = ['grpc_proxy', 'https_proxy', 'http_proxy'].some(
+    (name) => (process.env[name] ?? process.env[name.toUpperCase()] ?? '') !== '',
+  );
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address);
+  const host = match?.[1] ?? match?.[2];
+  if (proxied || !match || host === undefined) return undefined;
+  return new Promise((done) => {
+    const socket = tcpConnect({ host, port: Number(match[3]) });
+    const finish = (reason: string | undefined) => {
+      socket.destroy();
+      done(reason);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => finish(undefined));
+    socket.once('connect', () => finish(undefined));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') finish(REFUSED);
+      else if (err.code === 'ENOTFOUND')
+        finish(`host '${host}' not found (check --address / TEMPORAL_ADDRESS)`);
+      else finish(undefined);
+    });
+  });
+}
+
 function describeConnectError(err: unknown): string {
   const message = errorMessage(err);
   if (/deadline|timed? ?out/i.test(message))
     return 'no answer (is the server running? try `durable-cron dev`)';
-  if (/ECONNREFUSED|connection refused|Connection refused/i.test(message)) {
-    return 'connection refused (is the server running? try `durable-cron dev`)';
-  }
+  if (/ECONNREFUSED|connection refused|Connection refused/i.test(message)) return REFUSED;
   return message.split('\n')[0] ?? message;
 }
 

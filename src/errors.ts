@@ -65,6 +65,38 @@ export class ScheduleNotFoundError extends DurableCronError {
   }
 }
 
+/** The namespace does not exist on the server. */
+export class NamespaceNotFoundError extends DurableCronError {
+  constructor(
+    readonly namespace: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `namespace '${namespace}' does not exist on this Temporal server (create it with ` +
+        `\`temporal operator namespace create --namespace ${namespace}\`, or choose another with --namespace or TEMPORAL_NAMESPACE)`,
+      options,
+    );
+  }
+}
+
+/** Custom search attributes durable-cron needs are not registered on the namespace. */
+export class SearchAttributesMissingError extends DurableCronError {
+  constructor(
+    readonly namespace: string | undefined,
+    readonly missing: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    const where = namespace === undefined ? 'this namespace' : `namespace '${namespace}'`;
+    const setup =
+      namespace === undefined ? 'durable-cron setup' : `durable-cron setup --namespace ${namespace}`;
+    super(
+      `${where} lacks the search attribute${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} ` +
+        `that durable-cron needs: run \`${setup}\` (same --address) once to register them`,
+      options,
+    );
+  }
+}
+
 /** The jobs' database could not be opened or migrated; `where` never contains credentials. */
 export class DatabaseError extends DurableCronError {
   constructor(

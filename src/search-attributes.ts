@@ -7,7 +7,8 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { type Client, type Connection, isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { DurableCronError, errorMessage } from './errors';
+import { DurableCronError, SearchAttributesMissingError, errorMessage } from './errors';
+import { explainServerError } from './server-errors';
 
 export * from '../workflows/search-attributes';
 
@@ -17,6 +18,41 @@ const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWOR
 export interface RegisterResult {
   readonly added: string[];
   readonly alreadyPresent: string[];
+}
+
+/**
+ * The custom attributes durable-cron needs that the namespace lacks (or has with another type than
+ * Keyword), read with one call that changes nothing.
+ * @returns undefined when the server does not let this client list them (permission, unimplemented)
+ * @throws {NamespaceNotFoundError} when the namespace does not exist
+ */
+export async function missingSearchAttributes(
+  connection: Connection,
+  namespace: string,
+): Promise<string[] | undefined> {
+  let custom: Record<string, unknown>;
+  try {
+    custom = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+  } catch (err) {
+    if (
+      isGrpcServiceError(err) &&
+      (err.code === grpcStatus.PERMISSION_DENIED || err.code === grpcStatus.UNIMPLEMENTED)
+    ) {
+      return undefined;
+    }
+    throw explainServerError(err);
+  }
+  return CUSTOM_SEARCH_ATTRIBUTES.filter((key) => custom[key.name] !== KEYWORD).map((key) => key.name);
+}
+
+/**
+ * Checks, without changing anything, that the namespace exists and has every custom attribute.
+ * @throws {SearchAttributesMissingError} naming the missing attributes and how to add them
+ * @throws {NamespaceNotFoundError} when the namespace does not exist
+ */
+export async function requireSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const missing = await missingSearchAttributes(connection, namespace);
+  if (missing !== undefined && missing.length > 0) throw new SearchAttributesMissingError(namespace, missing);
 }
 
 /**

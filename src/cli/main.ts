@@ -13,14 +13,13 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // commander already printed it
     const verbose = argv.includes('--verbose');
-    if (err instanceof DurableCronError) {
-      stdio.err(`error: ${err.message}`);
-      if (verbose && err.stack) stdio.err(err.stack);
-      return err.exitCode;
-    }
-    stdio.err(`error: ${err instanceof Error ? err.message : String(err)}`);
-    if (verbose && err instanceof Error && err.stack) stdio.err(err.stack);
-    return 1;
+    // Loaded only on this path: it brings in the SDK's search attribute keys.
+    const explained =
+      err instanceof DurableCronError ? err : (await import('../server-errors.js')).explainServerError(err);
+    stdio.err(`error: ${explained.message}`);
+    const stack = err instanceof Error ? err.stack : undefined;
+    if (verbose && stack) stdio.err(stack);
+    return explained.exitCode;
   }
 }
 

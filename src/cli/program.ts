@@ -26,7 +26,11 @@ export function buildProgram(output: Output): Command {
     .option('--profile <name>', 'profile of the Temporal client config file (env TEMPORAL_PROFILE)')
     .option('--ui-url <url>', 'Temporal Web UI base URL (env DURABLE_CRON_UI_URL)')
     .option('--verbose', 'print stack traces on errors')
-    .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => output.out(s.trimEnd()),
+      // Keeps "unknown command 'aply'" and its "(Did you mean apply?)" on one line.
+      writeErr: (s) => output.err(s.trimEnd().replace(/\n(?=\(Did you mean )/, ' ')),
+    })
     .exitOverride();
 
   const devOptions = (cmd: Command) =>

@@ -6,25 +6,26 @@ import { z } from 'zod';
 import { FAILURE_KINDS } from '../../activities/failure-injection';
 import { BACKUP_TABLES } from '../../activities/backup';
 import { DURATION_FORMS, parseDuration } from '../jobs/duration';
+import { strictObject } from '../jobs/zod-helpers';
 
 const durationString = z.string().refine((s) => parseDuration(s) !== undefined, {
   error: `must be a duration: ${DURATION_FORMS}`,
 });
 
 /** Failure injection (`input.fail`) for demos and tests: see activities/failure-injection.ts. */
-export const failureInjectionSchema = z.strictObject({
+export const failureInjectionSchema = strictObject({
   step: z.string().min(1),
   kind: z.enum(FAILURE_KINDS),
   attempts: z.int().min(1).optional(),
 });
 
 /** `daily-summary` input. */
-export const dailySummaryInput = z.strictObject({
+export const dailySummaryInput = strictObject({
   title: z.string().min(1).max(200).default('Daily summary'),
 });
 
 /** `cancel-timeout-orders` input. */
-export const cancelTimeoutOrdersInput = z.strictObject({
+export const cancelTimeoutOrdersInput = strictObject({
   /** Orders unpaid for this long as of the fire time are cancelled. */
   olderThan: durationString.default('30m'),
   batchSize: z.int().min(1).max(10_000).default(100),
@@ -34,17 +35,17 @@ export const cancelTimeoutOrdersInput = z.strictObject({
 export type CancelTimeoutOrdersInput = z.output<typeof cancelTimeoutOrdersInput>;
 
 /** `generate-report` input (none). */
-export const generateReportInput = z.strictObject({});
+export const generateReportInput = strictObject({});
 
 /** `billing` input. */
-export const billingInput = z.strictObject({
+export const billingInput = strictObject({
   amountCents: z.int().min(0).default(4_900),
   fail: failureInjectionSchema.optional(),
 });
 export type BillingInput = z.output<typeof billingInput>;
 
 /** `data-sync` input. */
-export const dataSyncInput = z.strictObject({
+export const dataSyncInput = strictObject({
   shards: z.int().min(1).max(256).default(8),
   /** Shards in flight at once. */
   concurrency: z.int().min(1).max(64).default(4),
@@ -55,7 +56,7 @@ export const dataSyncInput = z.strictObject({
 export type DataSyncInput = z.output<typeof dataSyncInput>;
 
 /** `db-backup` input. */
-export const dbBackupInput = z.strictObject({
+export const dbBackupInput = strictObject({
   table: z.enum(Object.keys(BACKUP_TABLES) as [keyof typeof BACKUP_TABLES]).default('orders'),
   chunkSize: z.int().min(1).max(100_000).default(100),
   /** Pause between chunks (to watch heartbeats, or to be gentle with the database). */
@@ -64,7 +65,7 @@ export const dbBackupInput = z.strictObject({
 export type DbBackupInput = z.output<typeof dbBackupInput>;
 
 /** `order-timeout` input: one order and how long it may stay unpaid. */
-export const orderTimeoutInput = z.strictObject({
+export const orderTimeoutInput = strictObject({
   orderId: z.string().min(1),
   timeoutMs: z.int().min(1),
 });

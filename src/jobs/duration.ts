@@ -6,6 +6,12 @@
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+)(ms|s|m|h|d)/y;
 
+/** Longest duration a jobs file may give: 100 years (far beyond any sane schedule, far inside Temporal's range). */
+export const MAX_DURATION_MS = 36_500 * 86_400_000;
+
+/** {@link MAX_DURATION_MS} as written in messages. */
+export const MAX_DURATION_LABEL = '36500d (100 years)';
+
 /** Valid forms, for error messages. */
 export const DURATION_FORMS = 'an integer with a unit ms, s, m, h or d, e.g. 30s, 10m, 1h30m';
 

@@ -2,11 +2,14 @@
  * Reading a jobs file: YAML syntax, then the schema, collecting every problem in one pass with
  * the line it stands on.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { JOB_TYPES } from '../job-types/registry';
 import { JobsFileError, type JobsFileIssue, errorMessage } from '../errors';
-import { jobsFileSchema, type JobsFile } from './schema';
+import { formatBytes, jobsFileSchema, type JobsFile } from './schema';
+
+/** Largest jobs file read: far above thousands of jobs, far below what parsing in memory can bear. */
+export const MAX_JOBS_FILE_BYTES = 16 * 1024 * 1024;
 
 /** A validated jobs file with what is needed to point at its lines. */
 export interface LoadedJobsFile {
@@ -26,14 +29,31 @@ export async function loadJobsFile(file: string): Promise<JobsFile> {
 }
 
 /**
- * Reads and validates a jobs file, keeping line information for warnings.
- * @throws {JobsFileError} listing every problem (missing file, YAML syntax, schema)
+ * Reads and validates a jobs file, keeping line information for warnings. The file is read once,
+ * through one open handle: everything after works on that snapshot, even if the file changes.
+ * @throws {JobsFileError} listing every problem (missing file, too large, YAML syntax, schema)
  */
 export async function readJobsFile(file: string): Promise<LoadedJobsFile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_JOBS_FILE_BYTES) {
+        throw new JobsFileError(file, [
+          {
+            file,
+            path: '',
+            message: `the file is ${formatBytes(size)}; the limit is ${formatBytes(MAX_JOBS_FILE_BYTES)} (split it, or move large inputs out of it)`,
+          },
+        ]);
+      }
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof JobsFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
@@ -70,7 +90,13 @@ export function parseJobsText(text: string, file = '<jobs file>'): LoadedJobsFil
       })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (err) {
+    // The yaml library refuses documents whose aliases expand too much (a "billion laughs" file).
+    throw new JobsFileError(file, [{ file, path: '', message: `invalid YAML: ${errorMessage(err)}` }]);
+  }
   if (data === null || data === undefined) {
     throw new JobsFileError(file, [
       { file, line: 1, path: '', message: "the file is empty; expected 'jobs:'" },

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../spec';
 import { JOB_TYPES, jobTypeNames } from '../job-types/registry';
+import { impossibleField } from '../rfc3339';
 import { parseDuration } from './duration';
 import { duration, strictObject } from './zod-helpers';
 import { stepOverridesSchema, unknownStepIssues } from './step-overrides';
@@ -30,6 +31,15 @@ export const OVERLAP_POLICIES = [
 
 /** One overlap policy of {@link OVERLAP_POLICIES}. */
 export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
+
+/**
+ * Largest `input:` of one job, as JSON. Temporal rejects a payload over 2 MiB (and warns above
+ * 512 KiB); the input travels in the schedule and in every run's history, so it stays well below.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024;
+
+/** Longest `description` and `note` (characters). */
+export const MAX_TEXT_LENGTH = 4096;
 
 /** Minimum catch-up window Temporal accepts. */
 export const MIN_CATCHUP_WINDOW_MS = 10_000;
@@ -59,7 +69,10 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 const instant = z
   .string({ error: 'must be an RFC 3339 time such as 2026-01-01T00:00:00Z' })
   .superRefine((text, ctx) => {
-    if (!RFC3339.test(text) || Number.isNaN(Date.parse(text))) {
+    const impossible = RFC3339.test(text) ? impossibleField(text) : undefined;
+    if (impossible !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `'${text}' is not a real time: ${impossible}` });
+    } else if (!RFC3339.test(text) || Number.isNaN(Date.parse(text))) {
       ctx.addIssue({
         code: 'custom',
         message: `'${text}' is not an RFC 3339 time with a zone, e.g. 2026-01-01T00:00:00Z`,
@@ -162,7 +175,10 @@ export const jobSchema = strictObject({
     .string({ error: 'must be a string' })
     .min(1, 'must not be empty')
     .max(255, 'must be at most 255 characters'),
-  description: z.string({ error: 'must be a string' }).optional(),
+  description: z
+    .string({ error: 'must be a string' })
+    .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
+    .optional(),
   schedule: scheduleSchema,
   overlap: overlap.optional(),
   catchupWindow: catchupWindow.optional(),
@@ -170,8 +186,29 @@ export const jobSchema = strictObject({
   input: z.record(z.string(), z.unknown(), { error: 'must be a mapping' }).default({}),
   steps: stepOverridesSchema.optional(),
   paused: z.boolean({ error: 'must be true or false' }).optional(),
-  note: z.string({ error: 'must be a string' }).optional(),
+  note: z
+    .string({ error: 'must be a string' })
+    .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
+    .optional(),
 }).superRefine((job, ctx) => {
+  let inputBytes: number;
+  try {
+    inputBytes = Buffer.byteLength(JSON.stringify(job.input), 'utf8');
+  } catch {
+    // JSON.stringify throws only for a cycle, which YAML aliases can make.
+    ctx.addIssue({ code: 'custom', path: ['input'], message: 'refers to itself through a YAML alias' });
+    return;
+  }
+  const inputTooBig = inputBytes > MAX_INPUT_BYTES;
+  if (inputTooBig) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['input'],
+      message:
+        `job '${job.id}': input is ${formatBytes(inputBytes)} as JSON; the limit is ${formatBytes(MAX_INPUT_BYTES)} ` +
+        `(Temporal rejects payloads over 2 MiB): keep large data elsewhere and pass a reference`,
+    });
+  }
   const type = JOB_TYPES.get(job.type);
   if (!type) {
     ctx.addIssue({
@@ -181,14 +218,21 @@ export const jobSchema = strictObject({
     });
     return;
   }
-  const parsed = type.input.safeParse(job.input);
-  if (!parsed.success) {
+  const parsed = inputTooBig ? undefined : type.input.safeParse(job.input);
+  if (parsed && !parsed.success) {
     for (const issue of parsed.error.issues) {
       ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
     }
   }
   for (const issue of unknownStepIssues(type, job.steps ?? {})) ctx.addIssue({ code: 'custom', ...issue });
 });
+
+/** Formats a byte count as `256 KiB` or `2.1 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / 1024 / 1024).toFixed(1))} MiB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
+  return `${bytes} bytes`;
+}
 
 /** The whole file. */
 export const jobsFileSchema = strictObject({

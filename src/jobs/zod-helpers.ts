@@ -1,6 +1,6 @@
 /** Zod building blocks shared by the jobs-file schemas, so every part reports errors alike. */
 import { z } from 'zod';
-import { DURATION_FORMS, parseDuration } from './duration';
+import { DURATION_FORMS, MAX_DURATION_LABEL, MAX_DURATION_MS, parseDuration } from './duration';
 
 /** A strict object whose unknown-key errors list the valid keys. */
 export function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -16,7 +16,7 @@ export function strictObject<T extends z.ZodRawShape>(shape: T) {
 }
 
 /**
- * A duration string (`30s`, `1h30m`), optionally with a lower bound.
+ * A duration string (`30s`, `1h30m`) of at most {@link MAX_DURATION_MS}, optionally with a lower bound.
  * @param min smallest accepted value and how to name it in the message
  */
 export function duration(min?: { ms: number; label: string }) {
@@ -26,6 +26,8 @@ export function duration(min?: { ms: number; label: string }) {
       ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration: ${DURATION_FORMS}` });
     } else if (min && ms < min.ms) {
       ctx.addIssue({ code: 'custom', message: `'${value}' is below the minimum ${min.label}` });
+    } else if (ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: `'${value}' is above the maximum ${MAX_DURATION_LABEL}` });
     }
   });
 }

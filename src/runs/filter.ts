@@ -4,8 +4,9 @@
  * ANDed with the rest, so it can narrow the result but never widen the typed parts.
  */
 import { UsageError } from '../errors';
-import { DURATION_FORMS, parseDuration } from '../jobs/duration';
+import { DURATION_FORMS, MAX_DURATION_LABEL, MAX_DURATION_MS, parseDuration } from '../jobs/duration';
 import { and, quote, quoteTime } from '../query';
+import { impossibleField } from '../rfc3339';
 
 /** Statuses `--status` accepts. `compensated` is our `outcome` attribute, the others Temporal's. */
 export const RUN_STATUSES = [
@@ -85,7 +86,7 @@ export function parseRunsFilter(flags: RunsFilterFlags, now: Date = new Date()):
     until: parseTimeFlag('until', flags.until, now),
     firedFrom: parseTimeFlag('fired-from', flags.firedFrom, now),
     firedTo: parseTimeFlag('fired-to', flags.firedTo, now),
-    query: text('query', flags.query),
+    query: rawQuery(text('query', flags.query)),
   };
   if (filter.since && filter.until && filter.since > filter.until) {
     throw new UsageError('--since must not be after --until');
@@ -94,6 +95,45 @@ export function parseRunsFilter(flags: RunsFilterFlags, now: Date = new Date()):
     throw new UsageError('--fired-from must not be after --fired-to');
   }
   return filter;
+}
+
+/**
+ * Checks that `--query` is one self-contained expression: its parentheses balance and its string
+ * literals close. It is wrapped in parentheses and ANDed with the typed filters, so a stray `)`
+ * could otherwise close that wrapper and OR past them (`x = '') OR (WorkflowId != ''`).
+ * @throws {UsageError} naming the character
+ */
+export function rawQuery(query: string | undefined): string | undefined {
+  if (query === undefined) return undefined;
+  const problem = (what: string, at: number) =>
+    new UsageError(
+      `--query ${what} at character ${at + 1}: the filter must be one complete expression ` +
+        `(it is ANDed with the other filters), e.g. "WorkflowType = 'dailySummary'"`,
+    );
+  let depth = 0;
+  let quoteChar: string | undefined;
+  let quoteAt = 0;
+  const opened: number[] = [];
+  for (let i = 0; i < query.length; i += 1) {
+    const c = query[i] as string;
+    if (quoteChar !== undefined) {
+      if (c === '\\') i += 1;
+      else if (c === quoteChar) quoteChar = undefined;
+    } else if (c === "'" || c === '"' || c === '`') {
+      quoteChar = c;
+      quoteAt = i;
+    } else if (c === '(') {
+      depth += 1;
+      opened.push(i);
+    } else if (c === ')') {
+      if (depth === 0) throw problem("has a ')' without a matching '('", i);
+      depth -= 1;
+      opened.pop();
+    }
+  }
+  if (quoteChar !== undefined) throw problem(`has an unclosed ${quoteChar} quote`, quoteAt);
+  if (depth > 0) throw problem("has an unclosed '('", opened.at(-1) ?? 0);
+  return query;
 }
 
 function parseStatuses(value: string): RunStatus[] {
@@ -117,8 +157,17 @@ export function parseTimeFlag(flag: string, value: string | undefined, now: Date
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   const relative = parseDuration(trimmed);
-  if (relative !== undefined) return new Date(now.getTime() - relative);
+  if (relative !== undefined) {
+    if (relative > MAX_DURATION_MS) {
+      throw new UsageError(`--${flag} '${value}' reaches back more than ${MAX_DURATION_LABEL}`);
+    }
+    return new Date(now.getTime() - relative);
+  }
   if (RFC3339.test(trimmed)) {
+    const impossible = impossibleField(trimmed);
+    if (impossible !== undefined) {
+      throw new UsageError(`--${flag} '${value}' is not a real time: ${impossible}`);
+    }
     const date = new Date(/T/i.test(trimmed) ? trimmed : `${trimmed}T00:00:00Z`);
     if (!Number.isNaN(date.getTime())) return date;
   }

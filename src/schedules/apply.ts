@@ -13,6 +13,7 @@ import { encodeSync, syncOf } from './definition';
 import { changeFor, planApply, type BuiltJob, type Plan, type PlannedChange } from './plan';
 import { mapConcurrent, type RpcCounts } from './rpc';
 import { ScheduleRpc } from './schedule-rpc';
+import { serverErrorLine } from '../server-errors';
 
 /** What apply did for one job (kept for callers that only need the successful changes). */
 export interface ApplyChange {
@@ -109,7 +110,7 @@ export async function executePlan(
     try {
       result = { change, done: await runChange(rpc, plan, change, now) };
     } catch (err) {
-      result = { change, error: errorMessage(err).split('\n')[0] ?? 'failed' };
+      result = { change, error: serverErrorLine(err) || 'failed' };
     }
     done += 1;
     options.onProgress?.(done, plan.changes.length, result);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../src/dev-server/dev-server';
 import { runCli } from '../helpers/cli';
+import { namespaceState } from '../helpers/server-state';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const dir = mkdtempSync(join(tmpdir(), 'durable-cron-cli-'));
@@ -27,12 +28,6 @@ describe('CLI bad input', () => {
   after(async () => {
     await temporal?.stop();
   });
-
-  async function scheduleIds(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const s of temporal.client.schedule.list()) ids.push(s.scheduleId);
-    return ids;
-  }
 
   const cases: { name: string; args: (address: string) => string[]; error: RegExp }[] = [
     {
@@ -68,13 +63,16 @@ describe('CLI bad input', () => {
   ];
 
   for (const c of cases) {
-    it(`${c.name}: one-line error, non-zero exit, no schedule created`, async () => {
+    it(`${c.name}: one-line error, non-zero exit, nothing changed`, async () => {
+      const before = await namespaceState(temporal.client);
       const result = await runCli(c.args(temporal.config.address));
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, c.error);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
       assert.equal(result.stdout, '');
-      assert.deepEqual(await scheduleIds(), []);
+      const after = await namespaceState(temporal.client);
+      assert.deepEqual(after, before);
+      assert.deepEqual(after.schedules, []);
     });
   }
 
@@ -84,6 +82,7 @@ describe('CLI bad input', () => {
       'ok.yaml',
       'jobs:\n  - {id: ok, type: daily-summary, customer: c, env: e, schedule: {every: 1h}}\n',
     );
+    const before = await namespaceState(temporal.client);
     const result = await runCli(['apply', '-f', file, '--address', `127.0.0.1:${port}`]);
     assert.equal(result.code, 1);
     assert.match(
@@ -92,6 +91,7 @@ describe('CLI bad input', () => {
     );
     assert.equal(result.stderr.trim().split('\n').length, 1);
     assert.ok(result.ms < 10_000, `took ${result.ms} ms`);
+    assert.deepEqual(await namespaceState(temporal.client), before);
   });
 
   it('--help works for every command', async () => {

@@ -10,6 +10,7 @@ import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { totalRpcs, type RpcCounts } from '../../schedules/rpc';
 import { printJson, type Output } from '../output';
 import { withSetupHint } from '../../schedules/errors';
+import { requireSearchAttributes } from '../../search-attributes';
 
 /** Changes above this many get progress lines. */
 export const PROGRESS_THRESHOLD = 50;
@@ -71,8 +72,10 @@ export async function runApply(config: ResolvedConfig, flags: ApplyFlags, output
   const loaded = await readJobsFile(flags.file);
   const warnings = lintJobsFile(loaded);
   if (!flags.json) printWarnings(output, warnings);
-  const { client, close } = await connectClient(config);
+  const { client, connection, close } = await connectClient(config);
   try {
+    // Before planning: a namespace without durable-cron's attributes would fail every create.
+    await requireSearchAttributes(connection, config.namespace);
     const rpc = new ScheduleRpc(client);
     const plan = await withSetupHint(() =>
       planApply(rpc, loaded.jobs, { taskQueue: config.taskQueue, prune: flags.prune, concurrency }),

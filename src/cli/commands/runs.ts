@@ -76,6 +76,9 @@ export interface RunsShowFlags {
   json?: boolean;
 }
 
+/** Temporal run ids are UUIDs. */
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Shows one run: status, fire time, customer/env, steps, compensations, result, link. */
 export async function runRunsShow(
   config: ResolvedConfig,
@@ -84,6 +87,11 @@ export async function runRunsShow(
   output: Output,
 ): Promise<void> {
   if (workflowId.trim() === '') throw new UsageError('WORKFLOW_ID must not be empty');
+  if (flags.runId !== undefined && !RUN_ID.test(flags.runId)) {
+    throw new UsageError(
+      `--run-id '${flags.runId}' is not a run id: a UUID such as 0a1b2c3d-4e5f-6789-abcd-ef0123456789`,
+    );
+  }
   const { client, close } = await connectClient(config);
   try {
     const run = await showRun(client, config, workflowId, flags.runId);

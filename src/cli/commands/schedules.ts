@@ -15,6 +15,7 @@ import {
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { specModelOf } from '../../schedules/spec-model';
 import { describeCalendar } from '../../spec';
+import { impossibleField } from '../../rfc3339';
 import { printJson, printTable, type Output } from '../output';
 
 /** Runs `body` with a counted schedule client, closing the connection after. */
@@ -179,6 +180,8 @@ export async function runSchedulesTrigger(
 
 /** Parses an RFC 3339 time flag. @throws {UsageError} */
 export function parseTimeFlag(flag: string, value: string): Date {
+  const impossible = impossibleField(value);
+  if (impossible !== undefined) throw new UsageError(`${flag} '${value}' is not a real time: ${impossible}`);
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
     ? new Date(value)
     : undefined;

@@ -4,10 +4,14 @@
  */
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
-import { openDatabase } from '../../db/database';
-import { migrate } from '../../db/migrate';
+import { openDatabase, type Database } from '../../db/database';
+import { migrate, type MigrateResult } from '../../db/migrate';
 import { DatabaseError, errorMessage } from '../../errors';
-import { registerSearchAttributes } from '../../search-attributes';
+import {
+  missingSearchAttributes,
+  registerSearchAttributes,
+  type RegisterResult,
+} from '../../search-attributes';
 import { printJson, type Output } from '../output';
 
 /** Flags of `setup`. */
@@ -16,14 +20,29 @@ export interface SetupFlags {
   dataDir?: string;
 }
 
-/** Registers the search attributes, migrates the database, and reports what was done. */
+/**
+ * Checks that the namespace exists and the database answers, then registers the search
+ * attributes and migrates the database, and reports what was done. A bad namespace or an
+ * unreachable database changes neither.
+ */
 export async function runSetup(config: ResolvedConfig, flags: SetupFlags, output: Output): Promise<void> {
   const { client, connection, close } = await connectClient(config);
   try {
-    const result = await registerSearchAttributes(connection, client, config.namespace);
-    const database = await migrateDatabase(config, flags.dataDir ?? '.data');
+    await missingSearchAttributes(connection, config.namespace);
+    const database = await openReachableDatabase(config, flags.dataDir ?? '.data');
+    let migrated: MigrateResult;
+    let result: RegisterResult;
+    try {
+      result = await registerSearchAttributes(connection, client, config.namespace);
+      migrated = await migrate(database.pool).catch((err: unknown) => {
+        throw new DatabaseError(database.description, errorMessage(err), { cause: err });
+      });
+    } finally {
+      await database.close();
+    }
+    const db = { where: database.description, ...migrated };
     if (flags.json) {
-      printJson(output, { namespace: config.namespace, ...result, database });
+      printJson(output, { namespace: config.namespace, ...result, database: db });
       return;
     }
     if (result.added.length > 0)
@@ -31,25 +50,26 @@ export async function runSetup(config: ResolvedConfig, flags: SetupFlags, output
     if (result.alreadyPresent.length > 0) {
       output.out(`Already present in '${config.namespace}': ${result.alreadyPresent.join(', ')}`);
     }
-    const applied = database.applied.map((m) => `${m.version} (${m.name})`).join(', ');
+    const applied = db.applied.map((m) => `${m.version} (${m.name})`).join(', ');
     output.out(
-      `Database ${database.where}: ${applied ? `applied migrations ${applied}` : 'schema up to date'}, version ${database.version}`,
+      `Database ${db.where}: ${applied ? `applied migrations ${applied}` : 'schema up to date'}, version ${db.version}`,
     );
   } finally {
     await close();
   }
 }
 
-async function migrateDatabase(config: ResolvedConfig, dataDir: string) {
+/** Opens the database and checks it answers. @throws {DatabaseError} without credentials */
+async function openReachableDatabase(config: ResolvedConfig, dataDir: string): Promise<Database> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir }).catch((err: unknown) => {
     throw new DatabaseError('(embedded)', errorMessage(err), { cause: err });
   });
   try {
-    const result = await migrate(database.pool);
-    return { where: database.description, ...result };
+    await database.pool.query('SELECT 1');
+    return database;
   } catch (err) {
-    throw new DatabaseError(database.description, errorMessage(err), { cause: err });
-  } finally {
     await database.close();
+    const hint = config.databaseUrl === undefined ? '' : ' (check --database-url / DATABASE_URL)';
+    throw new DatabaseError(database.description, `${errorMessage(err)}${hint}`, { cause: err });
   }
 }

@@ -9,6 +9,7 @@ import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
 import { StructuredLogger, parseLogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
 import { parseLogLevel } from '../../worker/runtime';
+import { requireSearchAttributes } from '../../search-attributes';
 import type { Output } from '../output';
 
 /** Flags of `worker`. */
@@ -50,8 +51,14 @@ export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, outp
     maxCachedWorkflows: positiveInt('max-cached-workflows', flags.maxCachedWorkflows, 0),
   };
   const metricsPort = positiveInt('metrics-port', flags.metricsPort, 0, 65_535);
-  // Fail with one clear line when the server is unreachable, instead of processes crash-looping.
-  await (await connectClient(config)).close();
+  // Fail with one clear line when the server is unreachable, the namespace does not exist or lacks
+  // durable-cron's search attributes, instead of processes crash-looping.
+  const probe = await connectClient(config);
+  try {
+    await requireSearchAttributes(probe.connection, config.namespace);
+  } finally {
+    await probe.close();
+  }
   const logger = new StructuredLogger({
     level: logLevel,
     format: logFormat,
