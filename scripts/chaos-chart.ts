@@ -54,6 +54,28 @@ function main(): void {
     `<line x1="${M.left}" x2="${W - M.right}" y1="${y(TARGET_S)}" y2="${y(TARGET_S)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`,
     `<text x="${W - M.right - 4}" y="${y(TARGET_S) - 5}" text-anchor="end" fill="#c92a2a">p99 target ${TARGET_S} s</text>`,
   );
+  // Grey bands where a run's Temporal server was down, a line where PostgreSQL restarted.
+  for (const run of runs) {
+    let down: number | undefined;
+    for (const line of run.faults.log) {
+      const m = /^\+([\d.]+)s (.*)$/.exec(line);
+      if (!m) continue;
+      const at = Number(m[1]);
+      if (m[2] === 'SIGKILL server') down = at;
+      else if (m[2] === 'server restarted' && down !== undefined) {
+        parts.push(
+          `<rect x="${x(down)}" y="${M.top}" width="${Math.max(1, x(at) - x(down))}" height="${plotH}" fill="#adb5bd" fill-opacity="0.25"/>`,
+          `<text x="${x(down) + 2}" y="${M.top + 12}" fill="#495057" font-size="10">server down</text>`,
+        );
+        down = undefined;
+      } else if (m[2] === 'restart PostgreSQL') {
+        parts.push(
+          `<line x1="${x(at)}" x2="${x(at)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#495057" stroke-dasharray="2 3"/>`,
+          `<text x="${x(at) + 2}" y="${M.top + 26}" fill="#495057" font-size="10">PostgreSQL restart</text>`,
+        );
+      }
+    }
+  }
   runs.forEach((run, i) => {
     const color = COLORS[i % COLORS.length] ?? '#000';
     const from = Date.parse(run.window.from);

@@ -131,6 +131,7 @@ export async function runProductChaos(
         ...report.failed.map((f) => f.fireTime),
         ...report.missing,
         ...report.notExpected.map((f) => f.fireTime),
+        ...report.skippedByPolicy.map((f) => f.fireTime),
       ]);
       const times = fireTimesOf(job, from, to);
       if (times.length !== report.expected) {
@@ -157,7 +158,10 @@ export async function runProductChaos(
     }
     const fires = reports.reduce((n, r) => n + r.expected, 0);
     return {
-      design: settings.embedded ? 'durable-cron (embedded database)' : 'durable-cron',
+      design:
+        'durable-cron' +
+        (settings.embedded ? ', embedded database' : '') +
+        (settings.overlap ? `, overlap ${settings.overlap}` : ''),
       window: { from: from.toISOString(), to: to.toISOString() },
       expected: fires,
       ranOnce: reports.reduce((n, r) => n + r.ranOnce, 0),
