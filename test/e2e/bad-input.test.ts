@@ -1,5 +1,6 @@
 /**
- * Bad input to durable-cron, one row per input (docs/bad-input.md is the table): each command
+ * Bad input to durable-cron, one row per input (the table is the Bad input section of
+ * docs/reliability.md): each command
  * exits non-zero with one line on stderr naming the field or flag and what is valid, and changes
  * nothing: the namespace's schedules (as describe() returns them), its workflow count and its
  * search attributes, and for commands that use the database the row count of every table, are

@@ -1,5 +1,6 @@
 /**
- * The checks behind docs/bad-input.md that need no server: impossible RFC 3339 fields, a raw
+ * The checks behind the Bad input table of docs/reliability.md that need no server: impossible
+ * RFC 3339 fields, a raw
  * `--query` that must stay one expression, and server errors explained in one line.
  */
 import assert from 'node:assert/strict';
