@@ -167,6 +167,19 @@ function printResult(r: ChaosResult, settings: ChaosSettings): void {
   }
 }
 
+// Started by a test with an IPC channel in a process group of its own: when the test process dies
+// (a runner's time limit kills it without clean-up), take the server and the pool down with us.
+if (process.send !== undefined) {
+  process.once('disconnect', () => {
+    process.stderr.write('chaos: the parent process is gone; stopping everything\n');
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      process.exit(2);
+    }
+  });
+}
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {

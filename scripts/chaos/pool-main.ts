@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   const stop = () => void pool.drain().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // The harness is gone (it crashed or was killed): do not outlive it.
+  process.once('disconnect', stop);
 }
 
 main().catch((err: unknown) => {

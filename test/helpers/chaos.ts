@@ -21,11 +21,12 @@ export async function chaos(
   const json = join(dir, 'result.json');
   const child = spawn(process.execPath, [CHAOS, ...args, '--json', json], {
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel tells the harness when this test process is gone (see scripts/chaos.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const timer = setTimeout(() => {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
