@@ -2,15 +2,15 @@
  * Draws the fire lag of chaos runs as an SVG chart (no dependency): one dot per fire at its offset
  * from the start of the run and its lag (first step's effect − fire time), one colour per design;
  * fires that were lost are crosses on the top band, and the p99 target is a dashed line.
- * Usage: node dist/scripts/chaos-chart.js OUT.svg RESULT.json [RESULT.json ...]
+ * Usage: node dist/scripts/chaos-chart.js OUT.svg RESULT.json[=LABEL] [RESULT.json[=LABEL] ...]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ChaosResult } from './chaos/shared';
 
 const COLORS = ['#1f6feb', '#d9480f', '#2f9e44', '#862e9c'];
 const W = 900;
-const H = 420;
-const M = { left: 60, right: 20, top: 50, bottom: 60 };
+/** Height of one legend row. */
+const ROW = 16;
 const TARGET_S = 15;
 
 function esc(text: string): string {
@@ -20,10 +20,16 @@ function esc(text: string): string {
 function main(): void {
   const [out, ...files] = process.argv.slice(2);
   if (!out || files.length === 0) {
-    process.stderr.write('usage: chaos-chart OUT.svg RESULT.json [RESULT.json ...]\n');
+    process.stderr.write('usage: chaos-chart OUT.svg RESULT.json[=LABEL] [RESULT.json[=LABEL] ...]\n');
     process.exit(2);
   }
-  const runs = files.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { result: ChaosResult }).result);
+  const runs = files.map((arg) => {
+    const [file = arg, label] = arg.split('=');
+    const result = (JSON.parse(readFileSync(file, 'utf8')) as { result: ChaosResult }).result;
+    return label ? { ...result, design: label } : result;
+  });
+  const H = 400 + ROW * runs.length;
+  const M = { left: 60, right: 20, top: 50, bottom: 44 + ROW * runs.length };
   const span = Math.max(...runs.map((r) => Date.parse(r.window.to) - Date.parse(r.window.from))) / 1000;
   const maxLag = Math.max(TARGET_S * 1.4, ...runs.flatMap((r) => r.effects.lagSeconds)) * 1.05;
   const plotW = W - M.left - M.right;
@@ -50,7 +56,7 @@ function main(): void {
   parts.push(
     `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/>`,
     `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`,
-    `<text x="${M.left + plotW / 2}" y="${H - 22}" text-anchor="middle">seconds since the faults started</text>`,
+    `<text x="${M.left + plotW / 2}" y="${H - M.bottom + 34}" text-anchor="middle">seconds since the faults started</text>`,
     `<line x1="${M.left}" x2="${W - M.right}" y1="${y(TARGET_S)}" y2="${y(TARGET_S)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`,
     `<text x="${W - M.right - 4}" y="${y(TARGET_S) - 5}" text-anchor="end" fill="#c92a2a">p99 target ${TARGET_S} s</text>`,
   );
@@ -93,10 +99,11 @@ function main(): void {
         `<path d="M${cx - 3},${cy - 3}L${cx + 3},${cy + 3}M${cx - 3},${cy + 3}L${cx + 3},${cy - 3}" stroke="${color}"/>`,
       );
     }
-    const lx = M.left + 10 + i * 330;
+    const lx = M.left + 10;
+    const ly = H - M.bottom + 44 + ROW * i;
     parts.push(
-      `<circle cx="${lx}" cy="${H - 8}" r="4" fill="${color}"/>`,
-      `<text x="${lx + 8}" y="${H - 4}">${esc(run.design)}: ${run.lost} lost, ${run.doubled} doubled</text>`,
+      `<circle cx="${lx}" cy="${ly}" r="4" fill="${color}"/>`,
+      `<text x="${lx + 8}" y="${ly + 4}">${esc(run.design)}: ${run.lost} lost, ${run.doubled} doubled</text>`,
     );
   });
   parts.push(
