@@ -26,7 +26,8 @@ Options:
   --kill-interval D     mean time between worker faults (default 7s)
   --stop D              how long a SIGSTOPped worker stays stopped (default 9s: past the 5 s heartbeat timeout)
   --server-restarts N   SIGKILL + restart of the Temporal server (default 2)
-  --server-down D       how long the server stays down (default 12s)
+  --server-down D       how long the server stays down before it is started again (default 1s, as a
+                        process supervisor restarts it; 12s for a longer outage)
   --no-postgres-restart do not restart the machine's PostgreSQL (default: restart it once)
   --no-rolling-restart  skip the rolling restart of the pool
   --processes N         worker processes in the pool (default 3)
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
       'kill-interval': { type: 'string', default: '7s' },
       stop: { type: 'string', default: '9s' },
       'server-restarts': { type: 'string' },
-      'server-down': { type: 'string', default: '12s' },
+      'server-down': { type: 'string', default: '1s' },
       'no-postgres-restart': { type: 'boolean', default: false },
       'no-rolling-restart': { type: 'boolean', default: false },
       processes: { type: 'string', default: '3' },
