@@ -130,17 +130,24 @@ export async function auditJob(
 
   const policy = description.policies.overlap;
   const dropsFires = policy === ScheduleOverlapPolicy.SKIP || policy === ScheduleOverlapPolicy.BUFFER_ONE;
-  const allRuns = [...byFire.values()].flat();
-  // The run that was open at `fire`, when the policy drops fires that come during one.
-  const openRunAt = (fire: Date): FireRun | undefined =>
-    dropsFires
-      ? allRuns.find(
-          // The run of an earlier fire, not closed by this one. Its nominal fire time, not its start:
-          // a busy scheduler may start that run after this fire's nominal time, yet before it
-          // handles this fire (and drops it).
-          (r) => Date.parse(r.fireTime) < fire.getTime() && (r.closeTime === undefined || r.closeTime > fire),
-        )
-      : undefined;
+  // Runs by nominal fire time, for finding the run that was open when a fire was dropped.
+  const runsInOrder = dropsFires
+    ? [...byFire.values()].flat().sort((a, b) => Date.parse(a.fireTime) - Date.parse(b.fireTime))
+    : [];
+  // Under `skip`/`buffer-one` at most one run is open at a time: the run of the latest earlier fire.
+  // Its nominal fire time counts, not its start: a busy scheduler may start that run after this
+  // fire's nominal time, yet before it handles this fire (and drops it).
+  const openRunAt = (fire: Date): FireRun | undefined => {
+    let lo = 0;
+    let hi = runsInOrder.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (Date.parse((runsInOrder[mid] as FireRun).fireTime) < fire.getTime()) lo = mid + 1;
+      else hi = mid;
+    }
+    const latest = runsInOrder[lo - 1];
+    return latest && (latest.closeTime === undefined || latest.closeTime > fire) ? latest : undefined;
+  };
   const missing: Date[] = [];
   const skippedByPolicy: AuditReport['skippedByPolicy'] = [];
   const notExpected: AuditReport['notExpected'] = [];

@@ -1,7 +1,8 @@
 /**
  * Warnings about a valid jobs file: cron times that a daylight-saving transition in the next
  * 12 months skips or repeats (with what Temporal will do), schedules that never fire again,
- * skip calendars whose dates are all past, and overlap policies that drop fires. Warnings never stop `validate` or `apply`.
+ * skip calendars whose dates are all past, and overlap policies that drop fires. Warnings never
+ * stop `validate` or `apply`.
  */
 import { dstWarnings, nextFireTime, parseCron } from '../spec';
 import { cronsOf, scheduleSpecFor, DEFAULT_TIMEZONE, DROPPING_OVERLAP_POLICIES } from '../schedules/build';

@@ -19,11 +19,19 @@ export interface ActivityDepsOptions {
   readonly databaseUrl?: string;
   /** Port of the embedded database (tests). @default 55432 */
   readonly embeddedDatabasePort?: number;
+  /** Connections in this process's pool. @default 5 */
+  readonly maxConnections?: number;
 }
 
 /** Opened dependencies and how to release them. */
 export interface OpenedDeps {
   readonly deps: ActivityDeps;
+  /** The database's connection string (for the embedded one, where this process serves it). */
+  readonly databaseUrl: string;
+  /** Where the database is, without credentials, for messages. */
+  readonly databaseDescription: string;
+  /** True when this process serves the embedded database. */
+  readonly servesEmbedded: boolean;
   close(this: void): Promise<void>;
 }
 
@@ -38,6 +46,7 @@ export async function openActivityDeps(options: ActivityDepsOptions = {}): Promi
     url: options.databaseUrl,
     dataDir,
     embeddedPort: options.embeddedDatabasePort,
+    maxConnections: options.maxConnections,
   }).catch((err: unknown) => {
     throw new DatabaseError('(embedded)', errorMessage(err), { cause: err });
   });
@@ -49,5 +58,11 @@ export async function openActivityDeps(options: ActivityDepsOptions = {}): Promi
     await database.close().catch(() => {});
     throw new DatabaseError(database.description, errorMessage(err), { cause: err });
   }
-  return { deps: { dataDir, db: database.pool }, close: database.close };
+  return {
+    deps: { dataDir, db: database.pool },
+    databaseUrl: database.url,
+    databaseDescription: database.description,
+    servesEmbedded: database.servesEmbedded,
+    close: database.close,
+  };
 }

@@ -9,10 +9,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import type { ResolvedConfig } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import { migrate } from '../db/migrate';
 import { freePort } from '../dev-server/dev-server';
-import { DatabaseError, errorMessage } from '../errors';
+import { openActivityDeps, type OpenedDeps } from './deps';
 import type { LogFormat } from './log';
 import { startMetricsServer } from './metrics';
 import { Supervisor, type SlotStatus } from './supervisor';
@@ -67,26 +65,18 @@ export function defaultProcesses(): number {
  * for as long as the pool runs, and the worker processes connect to it: a worker process that dies
  * never takes the database of the others with it.
  */
-async function openEmbeddedForPool(options: WorkerPoolOptions): Promise<Database | undefined> {
+async function openEmbeddedForPool(options: WorkerPoolOptions): Promise<OpenedDeps | undefined> {
   if (options.config.databaseUrl !== undefined) return undefined;
-  const database = await openDatabase({
+  const opened = await openActivityDeps({
     dataDir: options.dataDir,
-    embeddedPort: options.embeddedDatabasePort,
+    embeddedDatabasePort: options.embeddedDatabasePort,
     maxConnections: 1,
-  }).catch((err: unknown) => {
-    throw new DatabaseError('(embedded)', errorMessage(err), { cause: err });
   });
-  try {
-    await migrate(database.pool);
-  } catch (err) {
-    await database.close().catch(() => {});
-    throw new DatabaseError(database.description, errorMessage(err), { cause: err });
-  }
   options.logger.info(
-    database.servesEmbedded ? 'serving the embedded database' : 'using the embedded database',
-    { database: database.description },
+    opened.servesEmbedded ? 'serving the embedded database' : 'using the embedded database',
+    { database: opened.databaseDescription },
   );
-  return database;
+  return opened;
 }
 
 /** Builds the workflow bundle once, starts the processes and (optionally) the metrics endpoint. */
@@ -95,7 +85,9 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   options.logger.info('bundling workflows once for all processes');
   const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? WORKFLOWS_PATH);
   const embedded = await openEmbeddedForPool(options);
-  const config: ResolvedConfig = embedded ? { ...options.config, databaseUrl: embedded.url } : options.config;
+  const config: ResolvedConfig = embedded
+    ? { ...options.config, databaseUrl: embedded.databaseUrl }
+    : options.config;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-pool-'));
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
