@@ -2,8 +2,11 @@
  * The one module that reads configuration. Layers, later wins: defaults, then the Temporal
  * client config file and profile plus `TEMPORAL_*` environment variables (through
  * `@temporalio/envconfig`, the ecosystem's convention), then `DURABLE_CRON_*` variables and
- * `DATABASE_URL`, then flags.
+ * `DATABASE_URL`, then flags. The project's own settings (its jobs modules and jobs file) come
+ * from `durable-cron.config.json`, then flags.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError, errorMessage } from './errors';
@@ -130,4 +133,76 @@ function validateAddress(address: string): void {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Name of the project config file, looked up in the working directory. */
+export const PROJECT_CONFIG_FILE = 'durable-cron.config.json';
+
+/** A project's settings for the CLI (`durable-cron.config.json`), paths resolved from its folder. */
+export interface ProjectConfig {
+  /** The config file read, if any. */
+  readonly path?: string;
+  /** Jobs modules or folders (`--jobs`), absolute. @default none: only the built-in job types */
+  readonly jobs: readonly string[];
+  /** The jobs file (`-f`), absolute. */
+  readonly file?: string;
+  /** Hosts the `http` job type may call (`--allow-http`). */
+  readonly allowHttp?: readonly string[];
+  /** Whether the `command` job type may run programs (`--allow-command`). */
+  readonly allowCommand?: boolean;
+}
+
+const PROJECT_KEYS = ['jobs', 'file', 'allowHttp', 'allowCommand'] as const;
+
+/**
+ * Reads the project config: `explicit` (`--config`), else `durable-cron.config.json` in `cwd` if
+ * present, else an empty config.
+ * @throws {UsageError} for an unreadable file, bad JSON, or a field of the wrong type, naming it
+ */
+export function readProjectConfig(explicit: string | undefined, cwd: string = process.cwd()): ProjectConfig {
+  const path = resolvePath(cwd, explicit ?? PROJECT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (explicit === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { jobs: [] };
+    throw new UsageError(`--config ${explicit ?? path}: ${errorMessage(err)}`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON: ${errorMessage(err)}`, { cause: err });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`${path}: must be a JSON object with ${PROJECT_KEYS.join(', ')}`);
+  }
+  const raw = data as Record<string, unknown>;
+  const unknown = Object.keys(raw).filter((k) => !(PROJECT_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new UsageError(`${path}: unknown key '${unknown[0]}' (valid: ${PROJECT_KEYS.join(', ')})`);
+  }
+  const dir = dirname(path);
+  const strings = (key: string, value: unknown): string[] => {
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v.trim() === '')) {
+      throw new UsageError(`${path}: '${key}' must be a path or a list of paths`);
+    }
+    return list as string[];
+  };
+  const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { path, jobs: [] };
+  if (raw.jobs !== undefined) config.jobs = strings('jobs', raw.jobs).map((p) => resolvePath(dir, p));
+  if (raw.file !== undefined) {
+    if (typeof raw.file !== 'string' || raw.file.trim() === '') {
+      throw new UsageError(`${path}: 'file' must be the path of the jobs file`);
+    }
+    config.file = resolvePath(dir, raw.file);
+  }
+  if (raw.allowHttp !== undefined) config.allowHttp = strings('allowHttp', raw.allowHttp);
+  if (raw.allowCommand !== undefined) {
+    if (typeof raw.allowCommand !== 'boolean')
+      throw new UsageError(`${path}: 'allowCommand' must be true or false`);
+    config.allowCommand = raw.allowCommand;
+  }
+  return config;
 }

@@ -115,3 +115,16 @@ export class TemporalCliError extends DurableCronError {}
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A jobs module (`--jobs`) that cannot be loaded, or whose job types clash with others. */
+export class JobModuleError extends DurableCronError {
+  override readonly exitCode = 2;
+  constructor(
+    message: string,
+    /** The module or folder, as given. */
+    readonly module: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

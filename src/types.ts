@@ -2,7 +2,8 @@
  * Core vocabulary of durable-cron.
  *
  * - **job**: one entry of the jobs file: an id, a job type, a customer/env pair, a schedule and an input.
- * - **job type**: code the worker pool registers (a workflow plus its activities), e.g. `daily-summary`.
+ * - **job type**: code the worker pool registers, declared with `defineJob`: an input schema and
+ *   ordered steps (run by durable-cron's generic saga workflow), or its own workflow and activities.
  * - **schedule**: the Temporal Schedule that fires a job; its ID is the job id.
  * - **fire time**: the nominal time a schedule fires (before jitter), in UTC. A run's workflow ID is
  *   `<jobId>-<fire time as RFC 3339>`, so one fire time is one workflow.
@@ -74,8 +75,13 @@ export interface StepDefinition {
   /** Activity name (a key of `createActivities`' result). */
   readonly activity: string;
   readonly policy: StepPolicy;
-  /** Activity that undoes the step when a later step fails for good or the run is cancelled. */
+  /**
+   * Name of the compensation, the step that undoes this one when a later step fails for good or the
+   * run is cancelled (the key of its policy override in the jobs file's `steps:`).
+   */
   readonly compensation?: string;
+  /** Activity of the compensation. @default {@link StepDefinition.compensation} */
+  readonly compensationActivity?: string;
   /** Policy of the compensation. @default the step's policy */
   readonly compensationPolicy?: StepPolicy;
 }

@@ -13,7 +13,6 @@ import {
   type ActivityOptions,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { SagaReport, StepDefinition, StepOverride, StepPolicy } from '../src/types';
 import { OUTCOME } from './search-attributes';
 
@@ -53,13 +52,19 @@ export function activityOptions(policy: StepPolicy, override?: StepOverride): Ac
   return options;
 }
 
-/** Calls steps with their policies and the job's overrides (`JobRunInput.steps`). */
-export class StepRunner {
-  constructor(private readonly overrides: Readonly<Record<string, StepOverride>> = {}) {}
+/** Activity functions by name: the type parameter that types a job type's steps. */
+export type ActivityMap = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/**
+ * Calls steps with their policies and the job's overrides (`JobRunInput.steps`). `A` is the type of
+ * the job type's activities (`ReturnType<typeof createActivities>`), which types each step's call.
+ */
+export class StepRunner<A extends ActivityMap = ActivityMap> {
+  constructor(readonly overrides: Readonly<Record<string, StepOverride>> = {}) {}
 
   /** The activity function of a step, bound to the step's effective policy. */
-  step<K extends keyof Activities>(def: StepDefinition & { readonly activity: K }): Activities[K] {
-    return proxyActivities<Activities>(activityOptions(def.policy, this.overrides[def.name]))[def.activity];
+  step<K extends keyof A & string>(def: StepDefinition & { readonly activity: K }): A[K] {
+    return proxyActivities<A>(activityOptions(def.policy, this.overrides[def.name]))[def.activity] as A[K];
   }
 
   /** The compensation function of a step (overridable under the compensation's name). */
@@ -68,8 +73,9 @@ export class StepRunner {
     if (!name)
       throw ApplicationFailure.nonRetryable(`step '${def.name}' has no compensation`, 'NoCompensation');
     const options = activityOptions(def.compensationPolicy ?? def.policy, this.overrides[name]);
-    const fn = proxyActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(options)[name];
-    if (!fn) throw ApplicationFailure.nonRetryable(`no activity '${name}'`, 'NoCompensation');
+    const activity = def.compensationActivity ?? name;
+    const fn = proxyActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(options)[activity];
+    if (!fn) throw ApplicationFailure.nonRetryable(`no activity '${activity}'`, 'NoCompensation');
     return fn;
   }
 }
@@ -84,24 +90,24 @@ interface Undo {
  * A saga: steps run in order; each completed step with a compensation registers its undo. Use
  * through {@link runSaga}, which compensates on failure or cancellation.
  */
-export class Saga {
+export class Saga<A extends ActivityMap = ActivityMap> {
   private readonly done: string[] = [];
   private readonly undo: Undo[] = [];
   private failedStep: string | undefined;
   private compensated: string[] = [];
   private failures: SagaReport['compensationFailures'] = [];
 
-  constructor(readonly runner: StepRunner) {}
+  constructor(readonly runner: StepRunner<A>) {}
 
   /**
    * Runs a step; its compensation receives the same arguments and finds the step's effect by the
    * step's idempotency key.
    */
-  async run<K extends keyof Activities>(
+  async run<K extends keyof A & string>(
     def: StepDefinition & { readonly activity: K },
-    ...args: Parameters<Activities[K]>
-  ): Promise<Awaited<ReturnType<Activities[K]>>> {
-    const fn = this.runner.step(def) as (...a: unknown[]) => Promise<Awaited<ReturnType<Activities[K]>>>;
+    ...args: Parameters<A[K]>
+  ): Promise<Awaited<ReturnType<A[K]>>> {
+    const fn = this.runner.step(def) as unknown as (...a: unknown[]) => Promise<Awaited<ReturnType<A[K]>>>;
     try {
       const result = await fn(...args);
       this.done.push(def.name);
@@ -112,6 +118,32 @@ export class Saga {
       // A timed-out step may have had its effect (the reply was lost): undo it too. Compensations
       // are idempotent, so undoing an effect that never happened does nothing.
       if (def.compensation && rootCause(err) instanceof TimeoutFailure) this.register(def, args);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs a step by its definition alone (the generic workflow's steps are known at run time). Its
+   * compensation receives `undoArgs(result)`; `result` is undefined when the step timed out.
+   */
+  async runDynamic(
+    def: StepDefinition,
+    args: readonly unknown[],
+    undoArgs: (result: unknown) => readonly unknown[],
+  ): Promise<unknown> {
+    const fn = proxyActivities<Record<string, (...a: unknown[]) => Promise<unknown>>>(
+      activityOptions(def.policy, this.runner.overrides[def.name]),
+    )[def.activity];
+    if (!fn) throw ApplicationFailure.nonRetryable(`no activity '${def.activity}'`, 'NoActivity');
+    try {
+      const result = await fn(...args);
+      this.done.push(def.name);
+      if (def.compensation) this.register(def, undoArgs(result));
+      return result;
+    } catch (err) {
+      this.failedStep ??= def.name;
+      if (def.compensation && rootCause(err) instanceof TimeoutFailure)
+        this.register(def, undoArgs(undefined));
       throw err;
     }
   }
@@ -167,8 +199,11 @@ export class Saga {
  * of type `SagaFailed` whose cause is the original failure and whose details are the
  * {@link SagaReport}; on cancellation, compensates and lets the run end cancelled.
  */
-export async function runSaga<T>(runner: StepRunner, body: (saga: Saga) => Promise<T>): Promise<T> {
-  const saga = new Saga(runner);
+export async function runSaga<T, A extends ActivityMap = ActivityMap>(
+  runner: StepRunner<A>,
+  body: (saga: Saga<A>) => Promise<T>,
+): Promise<T> {
+  const saga = new Saga<A>(runner);
   try {
     return await body(saga);
   } catch (err) {

@@ -12,6 +12,7 @@ import type { RunsListFlags, RunsShowFlags } from './commands/runs';
 import type { SetupFlags } from './commands/setup';
 import type { StartFlags } from './commands/start';
 import type { WorkerFlags } from './commands/worker';
+import { collectList } from './jobs';
 import { registerScheduleCommands } from './program-schedules';
 import type { Output } from './output';
 
@@ -25,6 +26,7 @@ export function buildProgram(output: Output): Command {
     .option('--task-queue <name>', 'task queue of the worker pool (env DURABLE_CRON_TASK_QUEUE)')
     .option('--profile <name>', 'profile of the Temporal client config file (env TEMPORAL_PROFILE)')
     .option('--ui-url <url>', 'Temporal Web UI base URL (env DURABLE_CRON_UI_URL)')
+    .option('--config <path>', 'project config file (default: ./durable-cron.config.json when present)')
     .option('--verbose', 'print stack traces on errors')
     .configureOutput({
       writeOut: (s) => output.out(s.trimEnd()),
@@ -53,6 +55,14 @@ export function buildProgram(output: Output): Command {
     .option('--json', 'print server details as JSON')
     .action(async (flags: DevFlags) => (await import('./commands/dev.js')).runDev(flags, output));
 
+  const jobsOption = () =>
+    new Option(
+      '--jobs <module or folder>',
+      'your job types: a module or folder of modules made with defineJob (repeatable; default: "jobs" of durable-cron.config.json)',
+    ).argParser(collectList);
+  const fileOption = () =>
+    new Option('-f, --file <path>', 'jobs file (YAML; default: "file" of durable-cron.config.json)');
+
   program
     .command('setup')
     .description(
@@ -64,17 +74,19 @@ export function buildProgram(output: Output): Command {
       "jobs' PostgreSQL database to migrate (env DATABASE_URL; default: embedded)",
     )
     .option('--data-dir <path>', 'where the embedded database keeps its files', '.data')
+    .addOption(jobsOption())
     .action(async (flags: SetupFlags, cmd: Command) =>
-      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output),
+      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output, cmd),
     );
 
   program
     .command('validate')
     .description('check a jobs file and print every problem with its line')
-    .requiredOption('-f, --file <path>', 'jobs file (YAML)')
+    .addOption(fileOption())
+    .addOption(jobsOption())
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { file: string; json?: boolean }) =>
-      (await import('./commands/apply.js')).runValidate(flags, output),
+    .action(async (flags: { json?: boolean }, cmd: Command) =>
+      (await import('./commands/apply.js')).runValidate(flags, output, cmd),
     );
 
   program
@@ -83,13 +95,14 @@ export function buildProgram(output: Output): Command {
       'validate a jobs file, print the plan, then make Temporal match it: create missing schedules, ' +
         'update changed ones (and with --prune delete managed schedules the file no longer has)',
     )
-    .requiredOption('-f, --file <path>', 'jobs file (YAML)')
+    .addOption(fileOption())
+    .addOption(jobsOption())
     .option('--dry-run', 'print the plan only; change nothing')
     .option('--prune', 'delete schedules durable-cron manages that the file no longer has')
     .option('--concurrency <n>', 'RPCs in flight at once (1-64)', '8')
     .option('--json', 'print the plan and the changes as JSON')
     .action(async (flags: ApplyFlags, cmd: Command) =>
-      (await import('./commands/apply.js')).runApply(configFrom(cmd), flags, output),
+      (await import('./commands/apply.js')).runApply(configFrom(cmd), flags, output, cmd),
     );
 
   registerScheduleCommands(program, output);
@@ -109,8 +122,14 @@ export function buildProgram(output: Output): Command {
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .option('--log-format <format>', 'text (readable) or json (one object per line)', 'text')
+    .addOption(jobsOption())
+    .option(
+      '--allow-http <hosts>',
+      'hosts the built-in http job type may call: host or host:port, comma-separated, * for any (default: none)',
+    )
+    .option('--allow-command', 'let the built-in command job type run programs on this worker (default: off)')
     .action(async (flags: WorkerFlags, cmd: Command) =>
-      (await import('./commands/worker.js')).runWorker(configFrom(cmd), flags, output),
+      (await import('./commands/worker.js')).runWorker(configFrom(cmd), flags, output, cmd),
     );
 
   const runs = program
@@ -174,15 +193,18 @@ export function buildProgram(output: Output): Command {
     program
       .command('start')
       .description(
-        'run everything locally: dev server, search attributes, example jobs, a worker, Web UI links',
+        'run everything locally: dev server, setup, your jobs file applied, a worker, each job fired once, Web UI links',
       ),
   )
-    .option('-f, --file <path>', 'jobs file to apply', 'examples/jobs.yaml')
+    .addOption(fileOption())
+    .addOption(jobsOption())
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'error')
+    .option('--allow-http <hosts>', 'hosts the built-in http job type may call (comma-separated, * for any)')
+    .option('--allow-command', 'let the built-in command job type run programs')
     .action(async (flags: StartFlags, cmd: Command) =>
-      (await import('./commands/start.js')).runStart(configFrom(cmd), flags, output),
+      (await import('./commands/start.js')).runStart(configFrom(cmd), flags, output, cmd),
     );
 
   return program;

@@ -2,6 +2,12 @@
 import type { Pool } from 'pg';
 import { MIGRATIONS, type Migration } from './migrations';
 
+/** A jobs module's own migrations, tracked under its `source` name. */
+export interface MigrationSet {
+  readonly source: string;
+  readonly migrations: readonly Migration[];
+}
+
 /** Arbitrary constant: the advisory lock that serializes concurrent `migrate` calls. */
 const MIGRATION_LOCK = 0x64_63_72_6f;
 

@@ -1,104 +1,125 @@
 /**
- * The job types the worker pool registers: for each, the workflow that runs it, the zod schema
- * its `input` must satisfy, and its steps. The jobs file is validated against this list before
- * anything is sent to Temporal.
+ * The job types one worker pool (or one `validate`/`apply`) knows: durable-cron's built-in ones and
+ * those loaded from the user's jobs modules (`--jobs`). The jobs file is validated against it
+ * before anything is sent to Temporal, and the worker registers its workflows and activities.
  */
-import {
-  BILLING_STEPS,
-  CANCEL_TIMEOUT_ORDERS_STEPS,
-  DAILY_SUMMARY_STEPS,
-  DATA_SYNC_STEPS,
-  DB_BACKUP_STEPS,
-  GENERATE_REPORT_STEPS,
-  ORDER_TIMEOUT_STEPS,
-} from '../../workflows/job-steps';
-import { defineJob, type JobTypeDefinition } from './define';
-import {
-  billingInput,
-  cancelTimeoutOrdersInput,
-  dailySummaryInput,
-  dataSyncInput,
-  dbBackupInput,
-  generateReportInput,
-  orderTimeoutInput,
-} from './inputs';
+import type { ActivityDeps, ActivityFunction } from '../../activities/deps';
+import { createStepActivities } from '../../activities/steps';
+import { JobModuleError } from '../errors';
+import type { JobType, WorkflowRef } from './define';
 
-export { defineJob, overridableStepNames, type JobTypeDefinition } from './define';
+export {
+  defineJob,
+  isJobType,
+  overridableStepNames,
+  type JobType,
+  type JobStep,
+  type StepArgs,
+} from './define';
 
-/** `daily-summary`: summarizes the fire time's day (in the job's timezone) into a report file. */
-export const dailySummary = defineJob({
-  name: 'daily-summary',
-  workflowType: 'dailySummary',
-  description: "Writes one summary per day of the fire time's date, in the job's timezone",
-  input: dailySummaryInput,
-  steps: DAILY_SUMMARY_STEPS,
-});
+/** A job type and the module it came from (for messages). */
+export interface SourcedJobType {
+  readonly type: JobType;
+  /** Module path, or `built-in`. */
+  readonly source: string;
+}
 
-/** `cancel-timeout-orders`: cancels orders unpaid for 30 minutes as of the fire time. */
-export const cancelTimeoutOrders = defineJob({
-  name: 'cancel-timeout-orders',
-  workflowType: 'cancelTimeoutOrders',
-  description: 'Cancels orders unpaid for `olderThan` as of the fire time, releasing their stock, in batches',
-  input: cancelTimeoutOrdersInput,
-  steps: CANCEL_TIMEOUT_ORDERS_STEPS,
-});
+/** The job types of a worker or a jobs file check, by name. */
+export class JobTypeRegistry {
+  private readonly byName = new Map<string, SourcedJobType>();
 
-/** `generate-report`: one report row per job and day. */
-export const generateReport = defineJob({
-  name: 'generate-report',
-  workflowType: 'generateReport',
-  description: "Aggregates the orders of the fire time's day (job's timezone) into one report row",
-  input: generateReportInput,
-  steps: GENERATE_REPORT_STEPS,
-});
+  /**
+   * @throws {JobModuleError} when two job types share a name, two modules export the same workflow
+   *   name, or a steps job type is named like an exported workflow
+   */
+  constructor(types: readonly SourcedJobType[]) {
+    for (const entry of types) {
+      const other = this.byName.get(entry.type.name);
+      if (other && other.type !== entry.type) {
+        throw new JobModuleError(
+          `job type '${entry.type.name}' is defined twice: in ${other.source} and in ${entry.source}`,
+          entry.source,
+        );
+      }
+      this.byName.set(entry.type.name, entry);
+    }
+    this.workflows();
+  }
 
-/** `billing`: the saga (reserve invoice → charge → send; void and refund on failure). */
-export const billing = defineJob({
-  name: 'billing',
-  workflowType: 'billing',
-  description: 'Reserves an invoice, charges the customer, sends the invoice; undoes them on failure',
-  input: billingInput,
-  steps: BILLING_STEPS,
-});
+  /** The job type named `name`, if known. */
+  get(name: string): JobType | undefined {
+    return this.byName.get(name)?.type;
+  }
 
-/** `data-sync`: sharded sync with bounded concurrency and continue-as-new. */
-export const dataSync = defineJob({
-  name: 'data-sync',
-  workflowType: 'dataSync',
-  description: 'Syncs records in N shards, in parallel with bounded concurrency',
-  input: dataSyncInput,
-  steps: DATA_SYNC_STEPS,
-});
+  /** Where the job type named `name` came from (a module path, or `built-in`). */
+  sourceOf(name: string): string | undefined {
+    return this.byName.get(name)?.source;
+  }
 
-/** `db-backup`: a long heartbeating step that resumes after a worker crash. */
-export const dbBackup = defineJob({
-  name: 'db-backup',
-  workflowType: 'dbBackup',
-  description: 'Copies a table in chunks, heartbeating progress, resuming from it after a crash',
-  input: dbBackupInput,
-  steps: DB_BACKUP_STEPS,
-});
+  /** Every job type, in registration order. */
+  list(): JobType[] {
+    return [...this.byName.values()].map((e) => e.type);
+  }
 
-/**
- * `order-timeout`: started per order (see `orders.ts`), not by a schedule, so it is not in
- * {@link JOB_TYPES}.
- */
-export const orderTimeout = defineJob({
-  name: 'order-timeout',
-  workflowType: 'orderTimeout',
-  description: 'Cancels an order after its timeout unless a `paid` signal arrives first',
-  input: orderTimeoutInput,
-  steps: ORDER_TIMEOUT_STEPS,
-});
+  /** Names of the known job types, sorted, for messages. */
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
 
-/** Every job type a jobs file may schedule, by name. */
-export const JOB_TYPES: ReadonlyMap<string, JobTypeDefinition> = new Map(
-  [dailySummary, cancelTimeoutOrders, generateReport, billing, dataSync, dbBackup].map(
-    (t) => [t.name, t as JobTypeDefinition] as const,
-  ),
-);
+  /**
+   * The own workflows to bundle, each export once.
+   * @throws {JobModuleError} on a clash of workflow names
+   */
+  workflows(): WorkflowRef[] {
+    const byExport = new Map<string, { ref: WorkflowRef; source: string }>();
+    for (const { type, source } of this.byName.values()) {
+      if (!type.workflow) continue;
+      const seen = byExport.get(type.workflow.export);
+      if (seen && seen.ref.module !== type.workflow.module) {
+        throw new JobModuleError(
+          `workflow '${type.workflow.export}' is exported by two modules: ${seen.ref.module} and ${type.workflow.module}; rename one`,
+          source,
+        );
+      }
+      byExport.set(type.workflow.export, { ref: type.workflow, source });
+    }
+    for (const { type, source } of this.byName.values()) {
+      // A steps job type's runs have its name as workflow type; a named workflow would take them.
+      if (!type.workflow && byExport.has(type.name)) {
+        throw new JobModuleError(
+          `job type '${type.name}' (${source}) has the name of the workflow exported by ${byExport.get(type.name)?.ref.module}; rename one`,
+          source,
+        );
+      }
+    }
+    return [...byExport.values()].map((e) => e.ref);
+  }
 
-/** Names of the registered job types, sorted, for error messages. */
-export function jobTypeNames(): string[] {
-  return [...JOB_TYPES.keys()].sort();
+  /**
+   * Every activity the worker registers: each own-workflow job type's (a factory shared by several
+   * job types is called once), and each steps job type's steps and compensations.
+   * @throws {JobModuleError} when two job types define an activity of the same name
+   */
+  activities(deps: ActivityDeps): Record<string, ActivityFunction> {
+    const all: Record<string, ActivityFunction> = {};
+    const owner = new Map<string, string>();
+    const add = (activities: Record<string, ActivityFunction>, source: string) => {
+      for (const [name, fn] of Object.entries(activities)) {
+        const first = owner.get(name);
+        if (first !== undefined && first !== source) {
+          throw new JobModuleError(`activity '${name}' is defined by ${first} and by ${source}`, source);
+        }
+        owner.set(name, source);
+        all[name] = fn;
+      }
+    };
+    const called = new Set<JobType['activities']>();
+    for (const { type, source } of this.byName.values()) {
+      if (!type.workflow || called.has(type.activities)) continue;
+      called.add(type.activities);
+      add(type.activities(deps), source);
+    }
+    add(createStepActivities(this.list(), deps), 'durable-cron');
+    return all;
+  }
 }

@@ -4,9 +4,9 @@
  */
 import { open } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { JOB_TYPES } from '../job-types/registry';
+import type { JobTypeRegistry } from '../job-types/registry';
 import { JobsFileError, type JobsFileIssue, errorMessage } from '../errors';
-import { formatBytes, jobsFileSchema, type JobsFile } from './schema';
+import { formatBytes, jobsFileSchemaFor, type Job, type JobsFile } from './schema';
 
 /** Largest jobs file read: far above thousands of jobs, far below what parsing in memory can bear. */
 export const MAX_JOBS_FILE_BYTES = 16 * 1024 * 1024;
@@ -24,8 +24,8 @@ export interface LoadedJobsFile {
  * Reads and validates a jobs file.
  * @throws {JobsFileError} listing every problem (missing file, YAML syntax, schema)
  */
-export async function loadJobsFile(file: string): Promise<JobsFile> {
-  return (await readJobsFile(file)).jobs;
+export async function loadJobsFile(file: string, registry: JobTypeRegistry): Promise<JobsFile> {
+  return (await readJobsFile(file, registry)).jobs;
 }
 
 /**
@@ -33,7 +33,7 @@ export async function loadJobsFile(file: string): Promise<JobsFile> {
  * through one open handle: everything after works on that snapshot, even if the file changes.
  * @throws {JobsFileError} listing every problem (missing file, too large, YAML syntax, schema)
  */
-export async function readJobsFile(file: string): Promise<LoadedJobsFile> {
+export async function readJobsFile(file: string, registry: JobTypeRegistry): Promise<LoadedJobsFile> {
   let text: string;
   try {
     const handle = await open(file, 'r');
@@ -59,24 +59,26 @@ export async function readJobsFile(file: string): Promise<LoadedJobsFile> {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
     throw new JobsFileError(file, [{ file, path: '', message: reason }]);
   }
-  return parseJobsText(text, file);
+  return parseJobsText(text, file, registry);
 }
 
 /**
  * Validates jobs-file text.
  * @param file name used in messages
+ * @param registry the job types the jobs may name
  * @throws {JobsFileError} listing every problem
  */
-export function parseJobsFile(text: string, file = '<jobs file>'): JobsFile {
-  return parseJobsText(text, file).jobs;
+export function parseJobsFile(text: string, file: string, registry: JobTypeRegistry): JobsFile {
+  return parseJobsText(text, file, registry).jobs;
 }
 
 /**
  * Validates jobs-file text, keeping line information.
  * @param file name used in messages
+ * @param registry the job types the jobs may name
  * @throws {JobsFileError} listing every problem
  */
-export function parseJobsText(text: string, file = '<jobs file>'): LoadedJobsFile {
+export function parseJobsText(text: string, file: string, registry: JobTypeRegistry): LoadedJobsFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -102,7 +104,7 @@ export function parseJobsText(text: string, file = '<jobs file>'): LoadedJobsFil
       { file, line: 1, path: '', message: "the file is empty; expected 'jobs:'" },
     ]);
   }
-  const result = jobsFileSchema.safeParse(data);
+  const result = jobsFileSchemaFor(registry).safeParse(data);
   if (!result.success) {
     const issues: JobsFileIssue[] = result.error.issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -118,9 +120,12 @@ export function parseJobsText(text: string, file = '<jobs file>'): LoadedJobsFil
     throw new JobsFileError(file, issues);
   }
   // Apply each job type's defaults to its input now, so what is scheduled is what was validated.
-  for (const job of result.data.jobs) {
-    const type = JOB_TYPES.get(job.type);
-    if (type) job.input = type.input.parse(job.input) as Record<string, unknown>;
+  for (const job of result.data.jobs as Job[]) {
+    const type = registry.get(job.type);
+    if (type) {
+      job.input = type.input.parse(job.input) as Record<string, unknown>;
+      job.workflowType = type.workflowType;
+    }
   }
   applyDefaults(result.data);
   return {

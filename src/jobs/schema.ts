@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../spec';
-import { JOB_TYPES, jobTypeNames } from '../job-types/registry';
+import type { JobTypeRegistry } from '../job-types/registry';
 import { impossibleField } from '../rfc3339';
 import { parseDuration } from './duration';
 import { duration, strictObject } from './zod-helpers';
@@ -161,71 +161,76 @@ export const scheduleSchema = strictObject({
   }
 });
 
-/** One job. */
-export const jobSchema = strictObject({
-  id: z
-    .string({ error: 'must be a string' })
-    .regex(JOB_ID_PATTERN, 'must match [a-z0-9][a-z0-9-]{0,62} (lowercase letters, digits, dashes)'),
-  type: z.string({ error: `must be a job type (known: ${jobTypeNames().join(', ')})` }),
-  customer: z
-    .string({ error: 'must be a string' })
-    .min(1, 'must not be empty')
-    .max(255, 'must be at most 255 characters'),
-  env: z
-    .string({ error: 'must be a string' })
-    .min(1, 'must not be empty')
-    .max(255, 'must be at most 255 characters'),
-  description: z
-    .string({ error: 'must be a string' })
-    .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
-    .optional(),
-  schedule: scheduleSchema,
-  overlap: overlap.optional(),
-  catchupWindow: catchupWindow.optional(),
-  pauseOnFailure: pauseOnFailure.optional(),
-  input: z.record(z.string(), z.unknown(), { error: 'must be a mapping' }).default({}),
-  steps: stepOverridesSchema.optional(),
-  paused: z.boolean({ error: 'must be true or false' }).optional(),
-  note: z
-    .string({ error: 'must be a string' })
-    .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
-    .optional(),
-}).superRefine((job, ctx) => {
-  let inputBytes: number;
-  try {
-    inputBytes = Buffer.byteLength(JSON.stringify(job.input), 'utf8');
-  } catch {
-    // JSON.stringify throws only for a cycle, which YAML aliases can make.
-    ctx.addIssue({ code: 'custom', path: ['input'], message: 'refers to itself through a YAML alias' });
-    return;
-  }
-  const inputTooBig = inputBytes > MAX_INPUT_BYTES;
-  if (inputTooBig) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['input'],
-      message:
-        `job '${job.id}': input is ${formatBytes(inputBytes)} as JSON; the limit is ${formatBytes(MAX_INPUT_BYTES)} ` +
-        `(Temporal rejects payloads over 2 MiB): keep large data elsewhere and pass a reference`,
-    });
-  }
-  const type = JOB_TYPES.get(job.type);
-  if (!type) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['type'],
-      message: `unknown job type '${job.type}' (known: ${jobTypeNames().join(', ')})`,
-    });
-    return;
-  }
-  const parsed = inputTooBig ? undefined : type.input.safeParse(job.input);
-  if (parsed && !parsed.success) {
-    for (const issue of parsed.error.issues) {
-      ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
+/**
+ * One job, its `type` and `input` checked against the job types of `registry`.
+ * @param registry the job types the worker pool registers (built-in and `--jobs` modules)
+ */
+export function jobSchemaFor(registry: JobTypeRegistry) {
+  return strictObject({
+    id: z
+      .string({ error: 'must be a string' })
+      .regex(JOB_ID_PATTERN, 'must match [a-z0-9][a-z0-9-]{0,62} (lowercase letters, digits, dashes)'),
+    type: z.string({ error: `must be a job type (known: ${registry.names().join(', ')})` }),
+    customer: z
+      .string({ error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters'),
+    env: z
+      .string({ error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters'),
+    description: z
+      .string({ error: 'must be a string' })
+      .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
+      .optional(),
+    schedule: scheduleSchema,
+    overlap: overlap.optional(),
+    catchupWindow: catchupWindow.optional(),
+    pauseOnFailure: pauseOnFailure.optional(),
+    input: z.record(z.string(), z.unknown(), { error: 'must be a mapping' }).default({}),
+    steps: stepOverridesSchema.optional(),
+    paused: z.boolean({ error: 'must be true or false' }).optional(),
+    note: z
+      .string({ error: 'must be a string' })
+      .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`)
+      .optional(),
+  }).superRefine((job, ctx) => {
+    let inputBytes: number;
+    try {
+      inputBytes = Buffer.byteLength(JSON.stringify(job.input), 'utf8');
+    } catch {
+      // JSON.stringify throws only for a cycle, which YAML aliases can make.
+      ctx.addIssue({ code: 'custom', path: ['input'], message: 'refers to itself through a YAML alias' });
+      return;
     }
-  }
-  for (const issue of unknownStepIssues(type, job.steps ?? {})) ctx.addIssue({ code: 'custom', ...issue });
-});
+    const inputTooBig = inputBytes > MAX_INPUT_BYTES;
+    if (inputTooBig) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message:
+          `job '${job.id}': input is ${formatBytes(inputBytes)} as JSON; the limit is ${formatBytes(MAX_INPUT_BYTES)} ` +
+          `(Temporal rejects payloads over 2 MiB): keep large data elsewhere and pass a reference`,
+      });
+    }
+    const type = registry.get(job.type);
+    if (!type) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['type'],
+        message: `unknown job type '${job.type}' (known: ${registry.names().join(', ')}); a job type of your own loads with --jobs <module or folder>`,
+      });
+      return;
+    }
+    const parsed = inputTooBig ? undefined : type.input.safeParse(job.input);
+    if (parsed && !parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
+      }
+    }
+    for (const issue of unknownStepIssues(type, job.steps ?? {})) ctx.addIssue({ code: 'custom', ...issue });
+  });
+}
 
 /** Formats a byte count as `256 KiB` or `2.1 MiB`. */
 export function formatBytes(bytes: number): string {
@@ -234,56 +239,74 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** The whole file. */
-export const jobsFileSchema = strictObject({
-  version: z.literal(1, { error: 'must be 1' }).default(1),
-  defaults: defaultsSchema.optional(),
-  calendars: z
-    .record(
-      z.string().regex(CALENDAR_NAME_PATTERN, 'calendar names must match [a-z0-9][a-z0-9_-]{0,62}'),
-      z.array(calendarEntry, { error: 'must be a list of dates or {from, to} ranges' }),
-      { error: 'must be a mapping of calendar names to lists of dates' },
-    )
-    .optional(),
-  jobs: z.array(jobSchema, { error: 'must be a list of jobs' }),
-}).superRefine((file, ctx) => {
-  const calendars = file.calendars ?? {};
-  if (BUILTIN_WEEKENDS in calendars) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['calendars', BUILTIN_WEEKENDS],
-      message: `'${BUILTIN_WEEKENDS}' is built in; choose another name`,
-    });
-  }
-  const known = [BUILTIN_WEEKENDS, ...Object.keys(calendars)];
-  const seen = new Map<string, number>();
-  file.jobs.forEach((job, index) => {
-    const first = seen.get(job.id);
-    if (first !== undefined) {
+const fileSchemas = new WeakMap<JobTypeRegistry, ReturnType<typeof buildFileSchema>>();
+
+/**
+ * The whole file, its jobs checked against the job types of `registry` (built once per registry).
+ */
+export function jobsFileSchemaFor(registry: JobTypeRegistry): ReturnType<typeof buildFileSchema> {
+  let schema = fileSchemas.get(registry);
+  if (!schema) fileSchemas.set(registry, (schema = buildFileSchema(registry)));
+  return schema;
+}
+
+function buildFileSchema(registry: JobTypeRegistry) {
+  return strictObject({
+    version: z.literal(1, { error: 'must be 1' }).default(1),
+    defaults: defaultsSchema.optional(),
+    calendars: z
+      .record(
+        z.string().regex(CALENDAR_NAME_PATTERN, 'calendar names must match [a-z0-9][a-z0-9_-]{0,62}'),
+        z.array(calendarEntry, { error: 'must be a list of dates or {from, to} ranges' }),
+        { error: 'must be a mapping of calendar names to lists of dates' },
+      )
+      .optional(),
+    jobs: z.array(jobSchemaFor(registry), { error: 'must be a list of jobs' }),
+  }).superRefine((file, ctx) => {
+    const calendars = file.calendars ?? {};
+    if (BUILTIN_WEEKENDS in calendars) {
       ctx.addIssue({
         code: 'custom',
-        path: ['jobs', index, 'id'],
-        message: `duplicate id '${job.id}' (also jobs[${first}])`,
+        path: ['calendars', BUILTIN_WEEKENDS],
+        message: `'${BUILTIN_WEEKENDS}' is built in; choose another name`,
       });
-    } else {
-      seen.set(job.id, index);
     }
-    (job.schedule.skip ?? []).forEach((name, i) => {
-      if (!known.includes(name)) {
+    const known = [BUILTIN_WEEKENDS, ...Object.keys(calendars)];
+    const seen = new Map<string, number>();
+    file.jobs.forEach((job, index) => {
+      const first = seen.get(job.id);
+      if (first !== undefined) {
         ctx.addIssue({
           code: 'custom',
-          path: ['jobs', index, 'schedule', 'skip', i],
-          message: `unknown calendar '${name}' (known: ${known.join(', ')})`,
+          path: ['jobs', index, 'id'],
+          message: `duplicate id '${job.id}' (also jobs[${first}])`,
         });
+      } else {
+        seen.set(job.id, index);
       }
+      (job.schedule.skip ?? []).forEach((name, i) => {
+        if (!known.includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['jobs', index, 'schedule', 'skip', i],
+            message: `unknown calendar '${name}' (known: ${known.join(', ')})`,
+          });
+        }
+      });
     });
   });
-});
+}
 
 /** A validated jobs file. */
-export type JobsFile = z.output<typeof jobsFileSchema>;
-/** A validated job; after loading, its timezone, jitter and policies are filled from `defaults`. */
-export type Job = z.output<typeof jobSchema>;
+export type JobsFile = Omit<z.output<ReturnType<typeof buildFileSchema>>, 'jobs'> & { jobs: Job[] };
+/**
+ * A validated job; after loading, its timezone, jitter and policies are filled from `defaults`,
+ * and `workflowType` from its job type.
+ */
+export type Job = z.output<ReturnType<typeof jobSchemaFor>> & {
+  /** Temporal workflow type of the job's runs (set by the loader from the job type). */
+  workflowType?: string;
+};
 /** A validated schedule. */
 export type JobSchedule = z.output<typeof scheduleSchema>;
 /** Named skip calendars of a file: each entry a date or an inclusive date range. */

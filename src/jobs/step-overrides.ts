@@ -4,7 +4,7 @@
  * Step names are checked against the job type's real steps (and compensations).
  */
 import { z } from 'zod';
-import { overridableStepNames, type JobTypeDefinition } from '../job-types/define';
+import { overridableStepNames, type JobType } from '../job-types/define';
 import type { StepOverride } from '../types';
 import { parseDuration } from './duration';
 import { duration, strictObject } from './zod-helpers';
@@ -37,7 +37,7 @@ export type StepOverridesInput = z.output<typeof stepOverridesSchema>;
 
 /** Problems with step names: one per name the job type does not have, with the valid names. */
 export function unknownStepIssues(
-  type: Pick<JobTypeDefinition, 'name' | 'steps'>,
+  type: Pick<JobType, 'name' | 'steps'>,
   steps: StepOverridesInput,
 ): { path: string[]; message: string }[] {
   const valid = overridableStepNames(type);

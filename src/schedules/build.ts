@@ -15,7 +15,6 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { JOB_TYPES } from '../job-types/registry';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE, MANAGED_BY, MANAGED_BY_VALUE } from '../search-attributes';
 import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from '../spec';
 import type { JobRunInput } from '../types';
@@ -145,14 +144,18 @@ export function runSearchAttributes(job: Job): SearchAttributePair[] {
  * skip calendars. `state` holds what the file says (paused defaults to false on create).
  */
 export function scheduleOptionsFor(job: Job, taskQueue: string, calendars: Calendars = {}): ScheduleOptions {
-  const type = JOB_TYPES.get(job.type);
-  if (!type) throw new DurableCronError(`job '${job.id}': unknown job type '${job.type}'`);
+  const workflowType = job.workflowType;
+  if (workflowType === undefined) {
+    throw new DurableCronError(
+      `job '${job.id}': job type '${job.type}' was not resolved (load the jobs file first)`,
+    );
+  }
   return {
     scheduleId: job.id,
     spec: scheduleSpecFor(job, calendars),
     action: {
       type: 'startWorkflow',
-      workflowType: type.workflowType,
+      workflowType,
       // Temporal appends the nominal fire time: runs are named `<jobId>-<RFC 3339 fire time>`.
       workflowId: job.id,
       taskQueue,

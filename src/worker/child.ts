@@ -6,6 +6,7 @@
 import type { Worker } from '@temporalio/worker';
 import { connectNative } from '../connection';
 import { errorMessage } from '../errors';
+import { loadJobModules } from '../job-types/modules';
 import { openActivityDeps } from './deps';
 import { StructuredLogger } from './log';
 import type { FromProcess, StartMessage, ToProcess } from './pool-messages';
@@ -51,10 +52,12 @@ async function run(start: StartMessage): Promise<void> {
     const extraActivities = start.extraActivitiesModule
       ? loadExtraActivities(start.extraActivitiesModule, opened.deps)
       : undefined;
+    const { registry } = loadJobModules(start.jobs);
     worker = await createWorker({
       connection,
       config: start.config,
-      deps: opened.deps,
+      registry,
+      deps: { ...opened.deps, ...start.permissions },
       bundle: { codePath: start.bundlePath },
       shutdownGraceTime: start.grace,
       limits: start.limits,

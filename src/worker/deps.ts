@@ -3,9 +3,9 @@
  * worker stops. Every worker process, the CLI's and the pool's, goes through here.
  */
 import { resolve } from 'node:path';
-import type { ActivityDeps } from '../../activities';
+import type { ActivityDeps } from '../../activities/deps';
 import { openDatabase } from '../db/database';
-import { migrate } from '../db/migrate';
+import { migrate, type MigrationSet } from '../db/migrate';
 import { DatabaseError, errorMessage } from '../errors';
 
 /** Options for {@link openActivityDeps}. */
@@ -19,6 +19,13 @@ export interface ActivityDepsOptions {
   readonly databaseUrl?: string;
   /** Port of the embedded database (tests). @default 55432 */
   readonly embeddedDatabasePort?: number;
+  /** The jobs modules' own migrations, applied after durable-cron's when migrating. */
+  readonly migrations?: readonly MigrationSet[];
+  /**
+   * Migrate a `databaseUrl` database too (a local demo); otherwise only the embedded database is
+   * migrated on open, and `durable-cron setup` migrates others. @default false
+   */
+  readonly migrateAlways?: boolean;
   /** Connections in this process's pool. @default 5 */
   readonly maxConnections?: number;
 }
@@ -53,7 +60,7 @@ export async function openActivityDeps(options: ActivityDepsOptions = {}): Promi
   try {
     await database.pool.query('SELECT 1');
     // Nobody runs `setup` against the embedded database: keep its schema current here.
-    if (options.databaseUrl === undefined) await migrate(database.pool);
+    if (options.databaseUrl === undefined || options.migrateAlways) await migrate(database.pool);
   } catch (err) {
     await database.close().catch(() => {});
     throw new DatabaseError(database.description, errorMessage(err), { cause: err });

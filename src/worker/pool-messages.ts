@@ -20,6 +20,17 @@ export interface StartMessage {
   readonly metricsPort?: number;
   /** A module exporting `createActivities(deps)` whose activities are added. Tests only. */
   readonly extraActivitiesModule?: string;
+  /** The jobs modules to load (absolute paths), besides the built-in job types. */
+  readonly jobs: readonly string[];
+  readonly permissions: WorkerPermissions;
+}
+
+/** What the built-in job types may do on a worker (`--allow-http`, `--allow-command`). */
+export interface WorkerPermissions {
+  /** Hosts the http job type may call. @default none */
+  readonly allowHttp?: readonly string[];
+  /** Whether the command job type may run programs. @default false */
+  readonly allowCommand?: boolean;
 }
 
 /** Supervisor → process: stop polling, let in-flight activities finish within the grace time, exit 0. */

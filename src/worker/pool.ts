@@ -9,12 +9,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import type { ResolvedConfig } from '../config';
+import type { MigrationSet } from '../db/migrate';
 import { freePort } from '../dev-server/dev-server';
 import { openActivityDeps, type OpenedDeps } from './deps';
 import type { LogFormat } from './log';
 import { startMetricsServer } from './metrics';
 import { Supervisor, type SlotStatus } from './supervisor';
-import { bundleWorkflows, WORKFLOWS_PATH, type WorkerLimits } from './worker';
+import { loadJobModules } from '../job-types/modules';
+import type { WorkerPermissions } from './pool-messages';
+import { bundleWorkflows, type WorkerLimits } from './worker';
 
 /** Options of {@link startWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -34,6 +37,10 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   /** Port of the embedded database, when no `databaseUrl` is configured. @default 55432 */
   readonly embeddedDatabasePort?: number;
+  /** The jobs modules (absolute paths) whose job types the processes register, besides the built-in ones. */
+  readonly jobs: readonly string[];
+  /** What the built-in http and command job types may do. @default nothing */
+  readonly permissions?: WorkerPermissions;
   /** Serve `/metrics` and `/healthz` on this port. */
   readonly metricsPort?: number;
   /** Host of the metrics endpoint. @default 0.0.0.0 */
@@ -65,12 +72,16 @@ export function defaultProcesses(): number {
  * for as long as the pool runs, and the worker processes connect to it: a worker process that dies
  * never takes the database of the others with it.
  */
-async function openEmbeddedForPool(options: WorkerPoolOptions): Promise<OpenedDeps | undefined> {
+async function openEmbeddedForPool(
+  options: WorkerPoolOptions,
+  migrations: readonly MigrationSet[],
+): Promise<OpenedDeps | undefined> {
   if (options.config.databaseUrl !== undefined) return undefined;
   const opened = await openActivityDeps({
     dataDir: options.dataDir,
     embeddedDatabasePort: options.embeddedDatabasePort,
     maxConnections: 1,
+    migrations,
   });
   options.logger.info(
     opened.servesEmbedded ? 'serving the embedded database' : 'using the embedded database',
@@ -83,8 +94,9 @@ async function openEmbeddedForPool(options: WorkerPoolOptions): Promise<OpenedDe
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const processes = options.processes ?? defaultProcesses();
   options.logger.info('bundling workflows once for all processes');
-  const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? WORKFLOWS_PATH);
-  const embedded = await openEmbeddedForPool(options);
+  const loaded = loadJobModules(options.jobs);
+  const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? loaded.registry);
+  const embedded = await openEmbeddedForPool(options, loaded.migrations);
   const config: ResolvedConfig = embedded
     ? { ...options.config, databaseUrl: embedded.databaseUrl }
     : options.config;
@@ -112,6 +124,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       logFormat: options.logFormat,
       metricsPort: options.metricsPort === undefined ? undefined : await freePort(),
       extraActivitiesModule: options.testHooks?.activitiesModule,
+      jobs: options.jobs,
+      permissions: options.permissions ?? {},
     }),
   });
   let server: Server | undefined;

@@ -1,37 +1,15 @@
 /**
- * A Temporal Worker for durable-cron's task queue, with every job-type workflow and activity.
+ * A Temporal Worker for durable-cron's task queue, with the workflows and activities of its job types.
  */
-import {
-  Worker,
-  bundleWorkflowCode,
-  type NativeConnection,
-  type WorkflowBundleOption,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { ActivityDeps, ActivityFunction } from '../../activities/deps';
 import type { ResolvedConfig } from '../config';
+import type { JobTypeRegistry } from '../job-types/registry';
+import { bundleWorkflows } from './bundle';
 import { heartbeatInterceptors } from './heartbeat';
 import { stepInterceptors } from './interceptors';
 
-/** Path of the workflow code the worker bundles. */
-export const WORKFLOWS_PATH = require.resolve('../../workflows');
-
-/** Path of the workflow interceptors (run metrics and logs) bundled with the workflows. */
-export const WORKFLOW_INTERCEPTORS_PATH = require.resolve('../../workflows/interceptors');
-
-/**
- * Bundles the workflow code once; pass the result to several workers.
- * @param workflowsPath module exporting the workflows @default {@link WORKFLOWS_PATH}
- */
-export async function bundleWorkflows(
-  workflowsPath: string = WORKFLOWS_PATH,
-): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath,
-    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
-    logger: quietLogger,
-  });
-}
+export { bundleWorkflows } from './bundle';
 
 /**
  * How long a workflow task waits on a worker's own (sticky) queue before any worker may take it:
@@ -54,25 +32,27 @@ export interface CreateWorkerOptions {
   readonly connection: NativeConnection;
   readonly config: Pick<ResolvedConfig, 'namespace' | 'taskQueue'>;
   readonly deps: ActivityDeps;
+  /** The job types whose workflows and activities the worker registers. */
+  readonly registry: JobTypeRegistry;
   /** A prebuilt bundle, in memory or as a file; bundled on the spot when absent. */
   readonly bundle?: WorkflowBundleOption;
   /** How long in-flight activities may finish after shutdown starts. @default 30s */
   readonly shutdownGraceTime?: string;
   readonly limits?: WorkerLimits;
   /** Activities added to (or replacing) the job types' activities. Tests only. */
-  readonly extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  readonly extraActivities?: Record<string, ActivityFunction>;
 }
 
 /** Creates (but does not run) a worker. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const bundle = options.bundle ?? (await bundleWorkflows());
+  const bundle = options.bundle ?? (await bundleWorkflows(options.registry));
   const limits = options.limits ?? {};
   return Worker.create({
     connection: options.connection,
     namespace: options.config.namespace,
     taskQueue: options.config.taskQueue,
     workflowBundle: bundle,
-    activities: { ...createActivities(options.deps), ...options.extraActivities },
+    activities: { ...options.registry.activities(options.deps), ...options.extraActivities },
     interceptors: { activity: [stepInterceptors, heartbeatInterceptors] },
     // A workflow task sent to a process that died moves to the shared queue after this long.
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
@@ -86,12 +66,3 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...(limits.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: limits.maxCachedWorkflows } : {}),
   });
 }
-
-const quietLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

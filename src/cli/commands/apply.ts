@@ -8,6 +8,8 @@ import { ApplyIncompleteError, executePlan, type ChangeResult } from '../../sche
 import { planApply, type PlannedChange } from '../../schedules/plan';
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { totalRpcs, type RpcCounts } from '../../schedules/rpc';
+import type { Command } from 'commander';
+import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
 import { printJson, type Output } from '../output';
 import { withSetupHint } from '../../schedules/errors';
 import { requireSearchAttributes } from '../../search-attributes';
@@ -16,13 +18,16 @@ import { requireSearchAttributes } from '../../search-attributes';
 export const PROGRESS_THRESHOLD = 50;
 
 /** Validates a jobs file; prints every problem, or a summary and any warnings. */
-export async function runValidate(flags: { file: string; json?: boolean }, output: Output): Promise<void> {
+export async function runValidate(flags: { json?: boolean }, output: Output, cmd: Command): Promise<void> {
+  const project = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, project);
+  const { registry } = jobModulesFrom(cmd, project);
   try {
-    const loaded = await readJobsFile(flags.file);
+    const loaded = await readJobsFile(file, registry);
     const warnings = lintJobsFile(loaded);
     if (flags.json) {
       printJson(output, {
-        file: flags.file,
+        file: file,
         valid: true,
         jobs: loaded.jobs.jobs.length,
         issues: [],
@@ -32,12 +37,12 @@ export async function runValidate(flags: { file: string; json?: boolean }, outpu
     }
     printWarnings(output, warnings);
     output.out(
-      `${flags.file}: ${loaded.jobs.jobs.length} job(s), no problems` +
+      `${file}: ${loaded.jobs.jobs.length} job(s), no problems` +
         (warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''),
     );
   } catch (err) {
     if (err instanceof JobsFileError && flags.json) {
-      printJson(output, { file: flags.file, valid: false, issues: err.issues });
+      printJson(output, { file: file, valid: false, issues: err.issues });
     }
     throw err;
   }
@@ -45,7 +50,6 @@ export async function runValidate(flags: { file: string; json?: boolean }, outpu
 
 /** Flags of `apply`. */
 export interface ApplyFlags {
-  file: string;
   json?: boolean;
   dryRun?: boolean;
   prune?: boolean;
@@ -67,9 +71,19 @@ export function parseConcurrency(value: string | undefined): number {
  * makes Temporal match it unless `--dry-run`.
  * @throws {ApplyIncompleteError} when some changes failed; the others were made
  */
-export async function runApply(config: ResolvedConfig, flags: ApplyFlags, output: Output): Promise<void> {
+export async function runApply(
+  config: ResolvedConfig,
+  flags: ApplyFlags,
+  output: Output,
+  cmd: Command,
+): Promise<void> {
   const concurrency = parseConcurrency(flags.concurrency);
-  const loaded = await readJobsFile(flags.file);
+  const project = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, project);
+  // Every job's type must be one these modules define: a job type the workers don't have fails here,
+  // before anything changes.
+  const { registry } = jobModulesFrom(cmd, project);
+  const loaded = await readJobsFile(file, registry);
   const warnings = lintJobsFile(loaded);
   if (!flags.json) printWarnings(output, warnings);
   const { client, connection, close } = await connectClient(config);
@@ -80,7 +94,7 @@ export async function runApply(config: ResolvedConfig, flags: ApplyFlags, output
     const plan = await withSetupHint(() =>
       planApply(rpc, loaded.jobs, { taskQueue: config.taskQueue, prune: flags.prune, concurrency }),
     );
-    if (!flags.json) printPlan(output, config.namespace, flags.file, plan.changes, plan.unchanged.length);
+    if (!flags.json) printPlan(output, config.namespace, file, plan.changes, plan.unchanged.length);
     let results: ChangeResult[] = [];
     if (!flags.dryRun && plan.changes.length > 0) {
       const total = plan.changes.length;
@@ -106,7 +120,7 @@ export async function runApply(config: ResolvedConfig, flags: ApplyFlags, output
     if (flags.json) {
       printJson(output, {
         namespace: config.namespace,
-        file: flags.file,
+        file: file,
         dryRun: flags.dryRun === true,
         plan: plan.changes.map(changeJson),
         unchanged: plan.unchanged,

@@ -12,6 +12,8 @@ import {
   registerSearchAttributes,
   type RegisterResult,
 } from '../../search-attributes';
+import type { Command } from 'commander';
+import { jobModulesFrom } from '../jobs';
 import { printJson, type Output } from '../output';
 
 /** Flags of `setup`. */
@@ -25,7 +27,14 @@ export interface SetupFlags {
  * attributes and migrates the database, and reports what was done. A bad namespace or an
  * unreachable database changes neither.
  */
-export async function runSetup(config: ResolvedConfig, flags: SetupFlags, output: Output): Promise<void> {
+export async function runSetup(
+  config: ResolvedConfig,
+  flags: SetupFlags,
+  output: Output,
+  cmd?: Command,
+): Promise<void> {
+  // Loaded first: a module that fails to load changes nothing. Its migrations are applied below.
+  const _modules = cmd ? jobModulesFrom(cmd) : undefined;
   const { client, connection, close } = await connectClient(config);
   try {
     await missingSearchAttributes(connection, config.namespace);

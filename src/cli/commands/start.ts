@@ -1,36 +1,50 @@
 /**
  * `durable-cron start` (`npm start`): the whole thing on one machine. Starts the dev server,
- * registers search attributes, opens the jobs' database (embedded unless `DATABASE_URL` is set),
- * migrates and seeds it, applies the example jobs, runs a worker, fires each job once so there is
- * something to look at (a billing run that compensates included), creates two orders with their
- * `order-timeout` workflows, and prints where to look. Ctrl-C stops everything.
+ * registers search attributes, opens the database (embedded unless `DATABASE_URL` is set) and
+ * applies durable-cron's and the jobs modules' migrations, runs each module's `start.prepare`
+ * (seed data), applies the jobs file, runs a worker with the jobs modules' job types, fires each
+ * job once so there is something to look at, runs each module's `start.demo`, and prints where to
+ * look. Ctrl-C stops everything.
  */
 import type { Client } from '@temporalio/client';
 import { resolveConfig, uiRunUrl, uiWorkflowsUrl, type ResolvedConfig } from '../../config';
 import { connectClient, connectNative } from '../../connection';
-import { migrate } from '../../db/migrate';
-import { seed } from '../../db/seed';
-import { createOrder, payOrder } from '../../job-types/orders';
 import { loadJobsFile } from '../../jobs/load';
 import { applyJobs } from '../../schedules/apply';
 import { OUTCOME, registerSearchAttributes } from '../../search-attributes';
 import { installRuntime } from '../../worker/runtime';
 import { openActivityDeps } from '../../worker/deps';
 import { createWorker } from '../../worker/worker';
+import type { Command } from 'commander';
+import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
 import type { Output } from '../output';
 import { startDevFromFlags, type DevFlags } from './dev';
+import { parseAllowHttp } from './worker';
 
 /** Flags of `start`. */
 export interface StartFlags extends DevFlags {
-  file: string;
   dataDir: string;
+  allowHttp?: string;
+  allowCommand?: boolean;
   databaseUrl?: string;
   logLevel: string;
 }
 
 /** Runs the local stack until Ctrl-C. */
-export async function runStart(base: ResolvedConfig, flags: StartFlags, output: Output): Promise<void> {
-  const jobs = await loadJobsFile(flags.file);
+export async function runStart(
+  base: ResolvedConfig,
+  flags: StartFlags,
+  output: Output,
+  cmd: Command,
+): Promise<void> {
+  const project = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, project);
+  const modules = jobModulesFrom(cmd, project);
+  const jobs = await loadJobsFile(file, modules.registry);
+  const permissions = {
+    allowHttp: parseAllowHttp(flags.allowHttp ?? project.allowHttp),
+    allowCommand: flags.allowCommand ?? project.allowCommand ?? false,
+  };
   installRuntime({ logLevel: flags.logLevel });
   const server = await startDevFromFlags({ ...flags, detach: false }, output);
   if (!server) return;
@@ -42,21 +56,33 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
   });
   const { client, connection, close } = await connectClient(config);
   const native = await connectNative(config);
-  const opened = await openActivityDeps({ dataDir: flags.dataDir, databaseUrl: base.databaseUrl });
+  // Migrated on open (durable-cron's tables, then the modules'), DATABASE_URL included: this is a local demo.
+  const opened = await openActivityDeps({
+    dataDir: flags.dataDir,
+    databaseUrl: base.databaseUrl,
+    migrations: modules.migrations,
+    migrateAlways: true,
+  });
   try {
     await registerSearchAttributes(connection, client, config.namespace);
     const db = opened.deps.db;
     if (!db) throw new Error('the worker dependencies have no database');
-    const migrated = await migrate(db);
-    const seeded = await seed(db);
+    const notes: string[] = [];
+    for (const hook of modules.startHooks) {
+      const note = await hook.prepare?.({ db });
+      if (note) notes.push(note);
+    }
     output.out(
-      `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: schema version ${migrated.version}, seeded ${seeded.orders} new orders.`,
+      `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: migrated${notes.length > 0 ? `, ${notes.join(', ')}` : ''}.`,
     );
     const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
-    output.out(
-      `Applied ${changes.length} job(s) from ${flags.file}: ${changes.map((c) => c.jobId).join(', ')}`,
-    );
-    const worker = await createWorker({ connection: native, config, deps: opened.deps });
+    output.out(`Applied ${changes.length} job(s) from ${file}: ${changes.map((c) => c.jobId).join(', ')}`);
+    const worker = await createWorker({
+      connection: native,
+      config,
+      registry: modules.registry,
+      deps: { ...opened.deps, ...permissions },
+    });
     const running = worker.run();
     output.out(`Worker polling task queue '${config.taskQueue}'.`);
 
@@ -71,28 +97,8 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
       output.out(`            ${uiRunUrl(config, workflowId, description.runId)}`);
     }
 
-    output.out('Creating two orders, each with its order-timeout workflow (a durable 30-minute timer):');
-    const stamp = Date.now().toString(36);
-    for (const [suffix, pay] of [
-      ['paid', true],
-      ['unpaid', false],
-    ] as const) {
-      const orderId = `demo-${stamp}-${suffix}`;
-      const handle = await createOrder(db, client, config.taskQueue, {
-        id: orderId,
-        customerId: 'acme',
-        sku: 'widget',
-        quantity: 1,
-        amountCents: 1250,
-      });
-      if (pay) {
-        await payOrder(db, client, orderId);
-        await handle.result().catch(() => undefined);
-      }
-      const status = (await handle.describe()).status.name;
-      output.out(
-        `  ${status.padEnd(9)} ${handle.workflowId} (${pay ? 'paid: signalled' : 'cancelled in 30 minutes unless paid'})`,
-      );
+    for (const hook of modules.startHooks) {
+      await hook.demo?.({ db, client, taskQueue: config.taskQueue, print: (line) => output.out(line) });
     }
     const customer = jobs.jobs[0]?.customer;
     output.out('');

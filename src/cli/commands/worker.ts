@@ -10,6 +10,8 @@ import { StructuredLogger, parseLogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
 import { parseLogLevel } from '../../worker/runtime';
 import { requireSearchAttributes } from '../../search-attributes';
+import type { Command } from 'commander';
+import { jobModulesFrom, projectFrom } from '../jobs';
 import type { Output } from '../output';
 
 /** Flags of `worker`. */
@@ -23,6 +25,27 @@ export interface WorkerFlags {
   maxWorkflows?: string;
   maxCachedWorkflows?: string;
   metricsPort?: string;
+  allowHttp?: string;
+  allowCommand?: boolean;
+}
+
+/**
+ * Parses `--allow-http`: `host`, `host:port` or `*`, comma-separated.
+ * @throws {UsageError} naming the bad entry
+ */
+export function parseAllowHttp(value: string | readonly string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const entries = (typeof value === 'string' ? value.split(',') : [...value]).map((h) =>
+    h.trim().toLowerCase(),
+  );
+  for (const entry of entries) {
+    if (entry !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(entry)) {
+      throw new UsageError(
+        `--allow-http '${entry}' is not a host: use host or host:port (e.g. api.example.com, localhost:8080), or * for any`,
+      );
+    }
+  }
+  return entries;
 }
 
 function positiveInt(flag: string, value: string | undefined, min = 1, max = 100_000): number | undefined {
@@ -38,7 +61,17 @@ function positiveInt(flag: string, value: string | undefined, min = 1, max = 100
  * Runs the pool until SIGINT/SIGTERM, then drains it.
  * @throws {UsageError} for invalid flags, before anything starts
  */
-export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, output: Output): Promise<void> {
+export async function runWorker(
+  config: ResolvedConfig,
+  flags: WorkerFlags,
+  output: Output,
+  cmd: Command,
+): Promise<void> {
+  const project = projectFrom(cmd);
+  // Loaded here first so a module that does not load fails once, with its reason, not per process.
+  const { modules, registry } = jobModulesFrom(cmd, project);
+  const allowHttp = parseAllowHttp(flags.allowHttp ?? project.allowHttp);
+  const allowCommand = flags.allowCommand ?? project.allowCommand ?? false;
   const logLevel = parseLogLevel(flags.logLevel);
   const logFormat = parseLogFormat(flags.logFormat);
   const graceMs = parseDuration(flags.grace);
@@ -76,12 +109,17 @@ export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, outp
     logFormat,
     logger,
     metricsPort,
+    jobs: modules,
+    permissions: { allowHttp, allowCommand },
   });
   logger.info('worker pool running', {
     processes,
     taskQueue: config.taskQueue,
     namespace: config.namespace,
     address: config.address,
+    jobTypes: registry.names().join(', '),
+    ...(allowHttp ? { allowHttp: allowHttp.join(',') } : {}),
+    ...(allowCommand ? { allowCommand } : {}),
     ...(pool.metricsPort === undefined ? {} : { metricsPort: pool.metricsPort }),
   });
   await new Promise<void>((done) => {

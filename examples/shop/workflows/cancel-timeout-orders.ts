@@ -2,11 +2,12 @@
  * The `cancel-timeout-orders` job type: cancel orders unpaid for `olderThan` as of the fire time,
  * releasing their stock, one batch per step call until a batch comes back short.
  */
-import type { CancelTimeoutOrdersInput } from '../src/job-types/inputs';
-import type { JobRunInput } from '../src/types';
-import { CANCEL_TIMEOUT_ORDERS_STEPS } from './job-steps';
-import { stepContext } from './run-context';
-import { StepRunner } from './steps';
+import type { Activities } from '../activities';
+import type { CancelTimeoutOrdersInput } from '../inputs';
+import type { JobRunInput } from '../../../workflows/public';
+import { CANCEL_TIMEOUT_ORDERS_STEPS } from '../steps';
+import { stepContext } from '../../../workflows/public';
+import { StepRunner } from '../../../workflows/public';
 
 /** Result of a `cancel-timeout-orders` run. */
 export interface CancelTimeoutOrdersResult {
@@ -20,7 +21,9 @@ export async function cancelTimeoutOrders(
   input: JobRunInput<CancelTimeoutOrdersInput>,
 ): Promise<CancelTimeoutOrdersResult> {
   const ctx = stepContext(input);
-  const cancelBatch = new StepRunner(input.steps).step(CANCEL_TIMEOUT_ORDERS_STEPS.cancelOrderBatch);
+  const cancelBatch = new StepRunner<Activities>(input.steps).step(
+    CANCEL_TIMEOUT_ORDERS_STEPS.cancelOrderBatch,
+  );
   const cancelled: string[] = [];
   let batches = 0;
   while (batches < input.input.maxBatches) {

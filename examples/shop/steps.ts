@@ -3,7 +3,7 @@
  * (to call each step with its policy) and by the library (to validate the jobs file's `steps:`
  * overrides against real step names). No Temporal imports here, so both sides can load it.
  */
-import type { StepDefinition } from '../src/types';
+import type { StepDefinition } from '../../src';
 
 const quick = {
   startToCloseTimeout: '30s',

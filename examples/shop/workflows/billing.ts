@@ -3,11 +3,12 @@
  * invoice. When a step fails for good or the run is cancelled, the completed steps are undone in
  * reverse order (refund the charge, void the invoice).
  */
-import type { BillingInput } from '../src/job-types/inputs';
-import type { JobRunInput, SagaReport } from '../src/types';
-import { BILLING_STEPS } from './job-steps';
-import { stepContext } from './run-context';
-import { StepRunner, runSaga } from './steps';
+import type { Activities } from '../activities';
+import type { BillingInput } from '../inputs';
+import type { JobRunInput, SagaReport } from '../../../workflows/public';
+import { BILLING_STEPS } from '../steps';
+import { stepContext } from '../../../workflows/public';
+import { StepRunner, runSaga } from '../../../workflows/public';
 
 /** Result of a successful `billing` run. */
 export interface BillingResult {
@@ -22,7 +23,7 @@ export interface BillingResult {
 export async function billing(input: JobRunInput<BillingInput>): Promise<BillingResult> {
   const ctx = stepContext(input);
   const { amountCents, fail } = input.input;
-  return runSaga(new StepRunner(input.steps), async (saga) => {
+  return runSaga(new StepRunner<Activities>(input.steps), async (saga) => {
     const invoice = await saga.run(BILLING_STEPS.reserveInvoice, ctx, { amountCents, fail });
     const charge = await saga.run(BILLING_STEPS.chargeCard, ctx, {
       amountCents,

@@ -5,10 +5,10 @@
  */
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { parseDuration } from '../src/jobs/duration';
-import type { StepContext } from '../src/types';
-import { idempotencyKey } from './context';
-import { requireDb } from './effects';
+import { parseDuration } from '../../../src';
+import type { StepContext } from '../../../src';
+import { idempotencyKey } from '../../../src';
+import { requireDb } from '../../../src';
 
 /** Tables `db-backup` may copy, with the column that orders their rows. */
 export const BACKUP_TABLES = { orders: 'id', customers: 'id', products: 'sku', sync_source: 'id' } as const;

@@ -1,8 +1,9 @@
 /** The `daily-summary` job type: summarize the fire time's day, then publish the summary. */
-import type { JobRunInput } from '../src/types';
-import { DAILY_SUMMARY_STEPS } from './job-steps';
-import { stepContext } from './run-context';
-import { StepRunner } from './steps';
+import type { Activities } from '../activities';
+import type { JobRunInput } from '../../../workflows/public';
+import { DAILY_SUMMARY_STEPS } from '../steps';
+import { stepContext } from '../../../workflows/public';
+import { StepRunner } from '../../../workflows/public';
 
 /** Result of a `daily-summary` run. */
 export interface DailySummaryResult {
@@ -15,7 +16,7 @@ export interface DailySummaryResult {
 /** Workflow of the `daily-summary` job type. */
 export async function dailySummary(input: JobRunInput<{ title: string }>): Promise<DailySummaryResult> {
   const ctx = stepContext(input);
-  const run = new StepRunner(input.steps);
+  const run = new StepRunner<Activities>(input.steps);
   const summary = await run.step(DAILY_SUMMARY_STEPS.summarizeDay)(ctx, input.input);
   const published = await run.step(DAILY_SUMMARY_STEPS.publishSummary)(ctx, summary);
   return {

@@ -3,12 +3,13 @@
  * order is created. It cancels the order when `timeoutMs` passes, unless a `paid` signal arrives
  * first. The wait is a durable timer: no polling table, and it survives worker restarts.
  */
+import type { Activities } from '../activities';
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
-import type { OrderTimeoutInput } from '../src/job-types/inputs';
-import type { JobRunInput } from '../src/types';
-import { ORDER_TIMEOUT_STEPS } from './job-steps';
-import { stepContext } from './run-context';
-import { StepRunner } from './steps';
+import type { OrderTimeoutInput } from '../inputs';
+import type { JobRunInput } from '../../../workflows/public';
+import { ORDER_TIMEOUT_STEPS } from '../steps';
+import { stepContext } from '../../../workflows/public';
+import { StepRunner } from '../../../workflows/public';
 
 /** Signal sent when the order is paid. */
 export const paidSignal = defineSignal('paid');
@@ -29,6 +30,8 @@ export async function orderTimeout(input: JobRunInput<OrderTimeoutInput>): Promi
   const { orderId, timeoutMs } = input.input;
   if (await condition(() => paid, timeoutMs)) return { orderId, outcome: 'paid' };
   const ctx = stepContext(input);
-  const result = await new StepRunner(input.steps).step(ORDER_TIMEOUT_STEPS.cancelOrder)(ctx, { orderId });
+  const result = await new StepRunner<Activities>(input.steps).step(ORDER_TIMEOUT_STEPS.cancelOrder)(ctx, {
+    orderId,
+  });
   return { orderId, outcome: result.cancelled ? 'cancelled' : `already-${result.status ?? 'missing'}` };
 }

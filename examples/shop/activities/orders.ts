@@ -5,10 +5,10 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { parseDuration } from '../src/jobs/duration';
-import type { StepContext } from '../src/types';
-import { idempotencyKey } from './context';
-import { inTransaction, requireDb } from './effects';
+import { parseDuration } from '../../../src';
+import type { StepContext } from '../../../src';
+import { idempotencyKey } from '../../../src';
+import { inTransaction, requireDb } from '../../../src';
 
 // Cancel the chosen pending orders and give their stock back, in one statement.
 const CANCEL_SQL = `

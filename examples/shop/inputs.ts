@@ -3,10 +3,10 @@
  * Workflows import the inferred types only.
  */
 import { z } from 'zod';
-import { FAILURE_KINDS } from '../../activities/failure-injection';
-import { BACKUP_TABLES } from '../../activities/backup';
-import { DURATION_FORMS, parseDuration } from '../jobs/duration';
-import { strictObject } from '../jobs/zod-helpers';
+import { FAILURE_KINDS } from './activities/failure-injection';
+import { BACKUP_TABLES } from './activities/backup';
+import { DURATION_FORMS, parseDuration } from '../../src';
+import { strictObject } from '../../src';
 
 const durationString = z.string().refine((s) => parseDuration(s) !== undefined, {
   error: `must be a duration: ${DURATION_FORMS}`,

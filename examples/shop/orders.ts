@@ -5,10 +5,12 @@
  */
 import { WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { CUSTOMER, ENV, JOB_ID, JOB_TYPE } from '../search-attributes';
-import type { JobRunInput } from '../types';
+import { CUSTOMER, ENV, JOB_ID, JOB_TYPE } from '../../src/search-attributes';
+import type { JobRunInput } from '../../src';
 import type { OrderTimeoutInput } from './inputs';
-import { orderTimeout } from './registry';
+
+/** The `order-timeout` job type's name and workflow (see index.ts). */
+const orderTimeout = { name: 'order-timeout', workflowType: 'orderTimeout' } as const;
 
 /** The workflow id of an order's timeout. */
 export function orderTimeoutWorkflowId(orderId: string): string {

@@ -4,12 +4,13 @@
  * history grows past `maxHistoryEvents` (or the server suggests it), the run drains its in-flight
  * shards and continues as new with its progress, keeping every history small.
  */
+import type { Activities } from '../activities';
 import { continueAsNew, workflowInfo } from '@temporalio/workflow';
-import type { DataSyncInput } from '../src/job-types/inputs';
-import type { JobRunInput } from '../src/types';
-import { DATA_SYNC_STEPS } from './job-steps';
-import { stepContext } from './run-context';
-import { StepRunner } from './steps';
+import type { DataSyncInput } from '../inputs';
+import type { JobRunInput } from '../../../workflows/public';
+import { DATA_SYNC_STEPS } from '../steps';
+import { stepContext } from '../../../workflows/public';
+import { StepRunner } from '../../../workflows/public';
 
 /** Progress carried across continue-as-new. */
 export interface DataSyncProgress {
@@ -34,7 +35,7 @@ export interface DataSyncResult {
 export async function dataSync(input: DataSyncRunInput): Promise<DataSyncResult> {
   const ctx = stepContext(input);
   const { shards, concurrency, maxHistoryEvents, fail } = input.input;
-  const syncShard = new StepRunner(input.steps).step(DATA_SYNC_STEPS.syncShard);
+  const syncShard = new StepRunner<Activities>(input.steps).step(DATA_SYNC_STEPS.syncShard);
   let next = input.progress?.nextShard ?? 0;
   let rows = input.progress?.rows ?? 0;
   const continued = input.progress?.continuedAsNew ?? 0;

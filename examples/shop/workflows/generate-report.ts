@@ -1,9 +1,10 @@
 /** The `generate-report` job type: the fire time's day of orders, as one report row. */
+import type { Activities } from '../activities';
 import type { OrdersAggregate } from '../activities/reports';
-import type { JobRunInput } from '../src/types';
-import { GENERATE_REPORT_STEPS } from './job-steps';
-import { stepContext } from './run-context';
-import { StepRunner } from './steps';
+import type { JobRunInput } from '../../../workflows/public';
+import { GENERATE_REPORT_STEPS } from '../steps';
+import { stepContext } from '../../../workflows/public';
+import { StepRunner } from '../../../workflows/public';
 
 /** Result of a `generate-report` run. */
 export interface GenerateReportResult extends OrdersAggregate {
@@ -15,7 +16,7 @@ export interface GenerateReportResult extends OrdersAggregate {
 /** Workflow of the `generate-report` job type. */
 export async function generateReport(input: JobRunInput): Promise<GenerateReportResult> {
   const ctx = stepContext(input);
-  const run = new StepRunner(input.steps);
+  const run = new StepRunner<Activities>(input.steps);
   const aggregate = await run.step(GENERATE_REPORT_STEPS.aggregateOrders)(ctx);
   const saved = await run.step(GENERATE_REPORT_STEPS.saveReport)(ctx, aggregate);
   return { ...aggregate, fireTime: ctx.fireTime, created: saved.created };

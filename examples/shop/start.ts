@@ -1,0 +1,40 @@
+/**
+ * What `durable-cron start` runs for the shop example: seed data before the jobs fire, and two
+ * orders with their `order-timeout` workflows afterwards (one paid at once, one left to time out).
+ */
+import type { StartHooks } from '../../src/job-types/modules';
+import { seed } from '../../src/db/seed';
+import { createOrder, payOrder } from './orders';
+
+/** The shop's `start` hooks. */
+export const start: StartHooks = {
+  async prepare({ db }) {
+    const seeded = await seed(db);
+    return `seeded ${seeded.orders} new orders`;
+  },
+  async demo({ db, client, taskQueue, print }) {
+    print('Creating two orders, each with its order-timeout workflow (a durable 30-minute timer):');
+    const stamp = Date.now().toString(36);
+    for (const [suffix, pay] of [
+      ['paid', true],
+      ['unpaid', false],
+    ] as const) {
+      const orderId = `demo-${stamp}-${suffix}`;
+      const handle = await createOrder(db, client, taskQueue, {
+        id: orderId,
+        customerId: 'acme',
+        sku: 'widget',
+        quantity: 1,
+        amountCents: 1250,
+      });
+      if (pay) {
+        await payOrder(db, client, orderId);
+        await handle.result().catch(() => undefined);
+      }
+      const status = (await handle.describe()).status.name;
+      print(
+        `  ${status.padEnd(9)} ${handle.workflowId} (${pay ? 'paid: signalled' : 'cancelled in 30 minutes unless paid'})`,
+      );
+    }
+  },
+};

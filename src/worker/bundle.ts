@@ -1,0 +1,60 @@
+/**
+ * Bundling the workflow code of a worker's job types once: the own workflows of the job types that
+ * have one, and durable-cron's generic workflow as the default workflow (which runs every steps job
+ * type, whose runs carry the job type's name as workflow type), with the run-metrics interceptors.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { JobTypeRegistry } from '../job-types/registry';
+
+/** The generic workflow of steps job types. */
+export const RUN_STEPS_PATH = require.resolve('../../workflows/run-steps');
+
+/** Path of the workflow interceptors (run metrics and logs) bundled with the workflows. */
+export const WORKFLOW_INTERCEPTORS_PATH = require.resolve('../../workflows/interceptors');
+
+/**
+ * Bundles the workflows of `source` once; pass the result to several workers.
+ * @param source the job types whose workflows to bundle, or (tests) the path of one workflows module
+ */
+export async function bundleWorkflows(
+  source: JobTypeRegistry | string,
+): Promise<WorkflowBundleWithSourceMap> {
+  if (typeof source === 'string') return bundle(source);
+  const dir = mkdtempSync(join(tmpdir(), 'durable-cron-workflows-'));
+  try {
+    const entry = join(dir, 'workflows.js');
+    writeFileSync(entry, workflowsEntry(source));
+    return await bundle(entry);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The source of the module the bundle starts from: one export per workflow, and the default. */
+export function workflowsEntry(registry: JobTypeRegistry): string {
+  const lines = registry
+    .workflows()
+    .map((ref) => `export { ${ref.export} } from ${JSON.stringify(ref.module)};`);
+  lines.push(`export { runSteps as default } from ${JSON.stringify(RUN_STEPS_PATH)};`);
+  return `${lines.join('\n')}\n`;
+}
+
+function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
+    logger: quietLogger,
+  });
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
