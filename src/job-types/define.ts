@@ -204,7 +204,7 @@ function defineStepsJob<S extends z.ZodType>(
 ): JobType<z.output<S>> {
   type I = z.output<S>;
   const list: readonly JobStep<I>[] = def.steps;
-  if (!Array.isArray(list) || list.length === 0) fail('steps must list at least one step');
+  if (!isNonEmptyList(list)) fail('steps must list at least one step');
   const functions = new Map<string, JobStep<I>>();
   const steps = list.map((step, i): StepDefinition => {
     if (typeof step?.name !== 'string' || !STEP_NAME_PATTERN.test(step.name)) {
@@ -265,6 +265,11 @@ function defineWorkflowJob<S extends z.ZodType>(
     workflow: def.workflow,
     activities: def.activities,
   };
+}
+
+/** Not a type guard on purpose: narrowing a typed list with Array.isArray makes it `any[]`. */
+function isNonEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
 }
 
 function isStepList(
