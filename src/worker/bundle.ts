@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { JobTypeRegistry } from '../job-types/registry';
 
@@ -42,11 +42,25 @@ export function workflowsEntry(registry: JobTypeRegistry): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The node_modules folder durable-cron's own `@temporalio/workflow` is in. The generated entry
+ * lives in a temporary folder, and a user's workflow module may sit where no node_modules has the
+ * SDK: both resolve it (and the SDK's own imports) from here.
+ */
+const SDK_MODULES = dirname(dirname(dirname(require.resolve('@temporalio/workflow/package.json'))));
+
 function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
     logger: quietLogger,
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: {
+        ...config.resolve,
+        modules: [...(config.resolve?.modules ?? ['node_modules']), SDK_MODULES],
+      },
+    }),
   });
 }
 
