@@ -90,6 +90,17 @@ export function buildProgram(output: Output): Command {
     );
 
   program
+    .command('job-types')
+    .description(
+      'list the job types the workers will have: built-in ones and those --jobs loads, with their steps',
+    )
+    .addOption(jobsOption())
+    .option('--json', 'print the job types as JSON')
+    .action(async (flags: { json?: boolean }, cmd: Command) =>
+      (await import('./commands/job-types.js')).runJobTypes(flags, output, cmd),
+    );
+
+  program
     .command('apply')
     .description(
       'validate a jobs file, print the plan, then make Temporal match it: create missing schedules, ' +
