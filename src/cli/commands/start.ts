@@ -11,7 +11,7 @@ import { connectClient, connectNative } from '../../connection';
 import { migrate } from '../../db/migrate';
 import { seed } from '../../db/seed';
 import { createOrder, payOrder } from '../../job-types/orders';
-import { loadJobsFile } from '../../jobs/load';
+import { readJobsFile } from '../../jobs/load';
 import { applyJobs } from '../../schedules/apply';
 import { OUTCOME, registerSearchAttributes } from '../../search-attributes';
 import { installRuntime } from '../../worker/runtime';
@@ -30,7 +30,7 @@ export interface StartFlags extends DevFlags {
 
 /** Runs the local stack until Ctrl-C. */
 export async function runStart(base: ResolvedConfig, flags: StartFlags, output: Output): Promise<void> {
-  const jobs = await loadJobsFile(flags.file);
+  const { jobs, project } = await readJobsFile(flags.file);
   installRuntime({ logLevel: flags.logLevel });
   const server = await startDevFromFlags({ ...flags, detach: false }, output);
   if (!server) return;
@@ -52,7 +52,7 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
     output.out(
       `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: schema version ${migrated.version}, seeded ${seeded.orders} new orders.`,
     );
-    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
+    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue, project });
     output.out(
       `Applied ${changes.length} job(s) from ${flags.file}: ${changes.map((c) => c.jobId).join(', ')}`,
     );
