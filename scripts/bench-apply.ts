@@ -102,7 +102,11 @@ async function baseline(file: JobsFile): Promise<Phase> {
 async function applyPhase(client: ConnectedClient['client'], name: string, file: JobsFile): Promise<Phase> {
   const rpc = new ScheduleRpc(client);
   const [results, seconds] = await timed(async () => {
-    const plan = await planApply(rpc, file, { taskQueue: TASK_QUEUE, concurrency: CONCURRENCY });
+    const plan = await planApply(rpc, file, {
+      taskQueue: TASK_QUEUE,
+      project: 'bench',
+      concurrency: CONCURRENCY,
+    });
     return executePlan(rpc, plan, { concurrency: CONCURRENCY });
   });
   const failed = results.filter((r) => r.error !== undefined).length;

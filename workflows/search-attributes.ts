@@ -16,7 +16,8 @@ export const JOB_TYPE = defineSearchAttributeKey('jobType', SearchAttributeType.
 export const MANAGED_BY = defineSearchAttributeKey('managedBy', SearchAttributeType.KEYWORD);
 /**
  * durable-cron's record on a schedule it manages (custom, Keyword): a hash of each field of the
- * definition `apply` last wrote, and when the tool paused it. Kept here because a schedule's
+ * definition `apply` last wrote, when the tool paused it, and the project of the jobs file that
+ * applied it (`apply --prune` deletes only schedules of its own project). Kept here because a schedule's
  * memo cannot be updated and its search attributes can.
  */
 export const SCHEDULE_SYNC = defineSearchAttributeKey('scheduleSync', SearchAttributeType.KEYWORD);

@@ -66,7 +66,7 @@ export async function runProductChaos(
     checkPool.on('error', () => {});
     await seed(checkPool);
     // Fires are counted from the first whole second after the schedules exist.
-    await applyJobs(connected.client, jobsFile, { taskQueue });
+    await applyJobs(connected.client, jobsFile, { taskQueue, project: 'chaos' });
     // The scheduler counts a schedule from when it first ran (its `createdAt`), which a busy server
     // can set a moment after the create call returned: the window starts after every schedule's.
     let created = Date.now();

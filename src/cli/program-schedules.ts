@@ -17,12 +17,20 @@ export function registerScheduleCommands(program: Command, output: Output): void
     .description('list the schedules durable-cron manages, with next fire time and last run status')
     .option('--customer <customer>', 'only this customer')
     .option('--env <env>', 'only this env')
+    .option('--project <project>', 'only schedules of this project (the jobs file that applied them)')
     .option('--paused', 'only paused schedules')
     .option('--all', 'include schedules durable-cron did not create')
     .option('--json', 'print JSON')
     .action(
       async (
-        flags: { customer?: string; env?: string; paused?: boolean; all?: boolean; json?: boolean },
+        flags: {
+          customer?: string;
+          env?: string;
+          project?: string;
+          paused?: boolean;
+          all?: boolean;
+          json?: boolean;
+        },
         cmd: Command,
       ) => (await schedulesCommands()).runSchedulesList(configFrom(cmd), flags, output),
     );

@@ -7,6 +7,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { JobTypeRegistry } from '../job-types/registry';
 import { JobsFileError, type JobsFileIssue, errorMessage } from '../errors';
 import { formatBytes, jobsFileSchemaFor, type Job, type JobsFile } from './schema';
+import { projectFromFileName, type ProjectSource } from './project';
 
 /** Largest jobs file read: far above thousands of jobs, far below what parsing in memory can bear. */
 export const MAX_JOBS_FILE_BYTES = 16 * 1024 * 1024;
@@ -16,6 +17,10 @@ export interface LoadedJobsFile {
   /** File name used in messages. */
   readonly file: string;
   readonly jobs: JobsFile;
+  /** The project owning the file's schedules: its `project:`, else derived from its file name. */
+  readonly project: string;
+  /** Where {@link project} came from. */
+  readonly projectSource: ProjectSource;
   /** The 1-based line of the node at `path`, or of its nearest existing parent. */
   lineOf(this: void, path: readonly (string | number)[]): number | undefined;
 }
@@ -128,9 +133,12 @@ export function parseJobsText(text: string, file: string, registry: JobTypeRegis
     }
   }
   applyDefaults(result.data);
+  const { project } = result.data;
   return {
     file,
     jobs: result.data,
+    project: project ?? projectFromFileName(file),
+    projectSource: project === undefined ? 'file name' : 'field',
     lineOf: (path) => lineOf(doc, lines, [...path]),
   };
 }

@@ -7,6 +7,7 @@ import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../
 import type { JobTypeRegistry } from '../job-types/registry';
 import { impossibleField } from '../rfc3339';
 import { parseDuration } from './duration';
+import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from './project';
 import { duration, strictObject } from './zod-helpers';
 import { stepOverridesSchema, unknownStepIssues } from './step-overrides';
 
@@ -253,6 +254,11 @@ export function jobsFileSchemaFor(registry: JobTypeRegistry): ReturnType<typeof 
 function buildFileSchema(registry: JobTypeRegistry) {
   return strictObject({
     version: z.literal(1, { error: 'must be 1' }).default(1),
+    /** The project owning the file's schedules; derived from the file name when absent. */
+    project: z
+      .string({ error: `must be a string matching ${PROJECT_PATTERN_TEXT}` })
+      .regex(PROJECT_PATTERN, `must match ${PROJECT_PATTERN_TEXT}`)
+      .optional(),
     defaults: defaultsSchema.optional(),
     calendars: z
       .record(

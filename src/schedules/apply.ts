@@ -43,13 +43,13 @@ export interface ExecuteOptions {
   readonly now?: Date;
 }
 
-/** The sync attribute added to a built schedule's search attributes. */
-function withSync(b: BuiltJob, pausedAt: Date | undefined): SearchAttributePair[] {
+/** The sync attribute (definition hash, pause start, project) added to a built schedule's search attributes. */
+function withSync(b: BuiltJob, pausedAt: Date | undefined, project: string): SearchAttributePair[] {
   const attrs = (b.options.typedSearchAttributes ?? []) as SearchAttributePair[];
-  return [...attrs, { key: SCHEDULE_SYNC, value: encodeSync({ hash: b.hash, pausedAt }) }];
+  return [...attrs, { key: SCHEDULE_SYNC, value: encodeSync({ hash: b.hash, pausedAt, project }) }];
 }
 
-function updated(b: BuiltJob, prev: ScheduleDescription, now: Date) {
+function updated(b: BuiltJob, prev: ScheduleDescription, now: Date, project: string) {
   const { job, options } = b;
   const paused = job.paused ?? prev.state.paused;
   const controlsNote = job.note !== undefined && (job.paused !== undefined || !prev.state.paused);
@@ -62,7 +62,7 @@ function updated(b: BuiltJob, prev: ScheduleDescription, now: Date) {
     policies: options.policies,
     state: { ...prev.state, paused, note: controlsNote ? job.note : prev.state.note },
     searchAttributes: undefined,
-    typedSearchAttributes: withSync(b, pausedAt),
+    typedSearchAttributes: withSync(b, pausedAt, project),
   };
 }
 
@@ -82,7 +82,7 @@ async function runChange(
     try {
       await rpc.create({
         ...b.options,
-        typedSearchAttributes: withSync(b, b.job.paused ? now : undefined),
+        typedSearchAttributes: withSync(b, b.job.paused ? now : undefined, plan.project),
       });
       return 'create';
     } catch (err) {
@@ -91,9 +91,9 @@ async function runChange(
     // It exists (created a moment ago and not yet in the eventually consistent list, or by
     // another apply): update it only if it differs.
     const current = await rpc.describe(change.jobId);
-    if (current && changeFor(b, current) === undefined) return 'none';
+    if (current && changeFor(b, current, plan.project) === undefined) return 'none';
   }
-  await rpc.update(change.jobId, (prev) => updated(b, prev, now));
+  await rpc.update(change.jobId, (prev) => updated(b, prev, now, plan.project));
   return 'update';
 }
 
@@ -143,12 +143,15 @@ export class ApplyIncompleteError extends DurableCronError {
 /** Options for {@link applyJobs}. */
 export interface ApplyOptions {
   readonly taskQueue: string;
+  /** The file's project, recorded on its schedules; prune deletes only this project's schedules. */
+  readonly project: string;
   readonly prune?: boolean;
   readonly concurrency?: number;
 }
 
 /**
- * Plans and applies in one call: creates missing schedules and updates changed ones.
+ * Plans and applies in one call: creates missing schedules and updates changed ones (with
+ * `prune`, also deletes the project's schedules the file no longer has).
  * @returns the changes made, in plan order
  * @throws {ApplyIncompleteError} when some changes failed
  */

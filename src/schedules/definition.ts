@@ -5,10 +5,13 @@
  * the schedule in the `scheduleSync` search attribute (a schedule's memo cannot be updated), so
  * a re-apply of an unchanged file reads hashes from one list call and sends no updates.
  * Pause state is not part of the hash: it is compared live, and only when the file sets it.
+ * The record also names the project of the jobs file that wrote it, which `apply --prune` reads
+ * from the same list call to delete only its own project's schedules.
  */
 import { createHash } from 'node:crypto';
 import type { ScheduleDescription, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { PROJECT_PATTERN } from '../jobs/project';
 import { SCHEDULE_SYNC } from '../search-attributes';
 import { msOf } from './durations';
 import { specMeaning } from './spec-model';
@@ -22,15 +25,21 @@ export interface SyncRecord {
   readonly hash?: string;
   /** When durable-cron paused the schedule (cleared when it unpauses it). */
   readonly pausedAt?: Date;
+  /** The project of the jobs file that last applied it; absent on schedules of older versions. */
+  readonly project?: string;
 }
 
 const SYNC_VERSION = 'v1';
 
-/** Encodes a sync record as the search attribute's value (well under 255 characters). */
+/**
+ * Encodes a sync record as the search attribute's value (well under 255 characters). Fields are
+ * `key=value` words, so older versions, which read only the keys they know, keep working.
+ */
 export function encodeSync(record: SyncRecord): string {
   const parts = [SYNC_VERSION];
   if (record.hash) parts.push(`hash=${record.hash}`);
   if (record.pausedAt) parts.push(`pausedAt=${record.pausedAt.toISOString()}`);
+  if (record.project) parts.push(`project=${record.project}`);
   return parts.join(' ');
 }
 
@@ -45,9 +54,11 @@ export function decodeSync(value: unknown): SyncRecord {
   );
   const pausedAt = fields.get('pausedAt');
   const at = pausedAt === undefined ? undefined : new Date(pausedAt);
+  const project = fields.get('project');
   return {
     ...(fields.get('hash') ? { hash: fields.get('hash') } : {}),
     ...(at && !Number.isNaN(at.getTime()) ? { pausedAt: at } : {}),
+    ...(project !== undefined && PROJECT_PATTERN.test(project) ? { project } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface ScheduleRow {
   readonly lastRunStatus?: string;
   readonly lastRunWorkflowId?: string;
   readonly managed: boolean;
+  /** The project of the jobs file that last applied it; '' when none is recorded. */
+  readonly project: string;
 }
 
 /** Filters of {@link listSchedules}. */
@@ -45,6 +47,11 @@ export interface ListFilters {
   readonly paused?: boolean;
   /** Include schedules durable-cron does not manage. */
   readonly all?: boolean;
+  /**
+   * Only schedules recorded under this project. Filtered after the list call: the project is
+   * part of the sync record, which a visibility query can only match whole.
+   */
+  readonly project?: string;
 }
 
 function attr(attrs: TypedSearchAttributes | undefined, key: typeof CUSTOMER): string {
@@ -79,9 +86,9 @@ export async function listSchedules(
   filters: ListFilters,
   now: Date = new Date(),
 ): Promise<ScheduleRow[]> {
-  const summaries = (await rpc.list(listQuery(filters))).sort((a, b) =>
-    a.scheduleId < b.scheduleId ? -1 : 1,
-  );
+  const summaries = (await rpc.list(listQuery(filters)))
+    .filter((s) => filters.project === undefined || syncOf(s).project === filters.project)
+    .sort((a, b) => (a.scheduleId < b.scheduleId ? -1 : 1));
   const statuses = await mapConcurrent(summaries, 8, async (s) => {
     rpc.counts.describe += s.info.recentActions.length > 0 ? 1 : 0;
     return lastRunStatus(rpc.client, s);
@@ -103,6 +110,7 @@ export async function listSchedules(
       ...(next ? { nextFire: next.toISOString() } : {}),
       ...(lastStatus ? { lastRunStatus: lastStatus, lastRunWorkflowId: lastWorkflowId } : {}),
       managed: sa?.get(MANAGED_BY) === MANAGED_BY_VALUE,
+      project: syncOf(s).project ?? '',
     };
   });
 }
@@ -114,6 +122,8 @@ export interface ScheduleDetails {
   readonly nextFireTimes: readonly Date[];
   /** When durable-cron paused it, if it did. */
   readonly pausedAt?: Date;
+  /** The project of the jobs file that last applied it, if one is recorded. */
+  readonly project?: string;
   /** The most recent scheduled runs, newest first, at most 10. */
   readonly recentRuns: readonly FireRun[];
 }
@@ -152,6 +162,13 @@ export async function scheduleDetails(
   const nextFireTimes = fireTimesBetween(specModelOf(description.spec), now, far, 10);
   rpc.counts.list += 1;
   const runs = await recentRuns(rpc.client, description.scheduleId);
-  const pausedAt = description.state.paused ? syncOf(description).pausedAt : undefined;
-  return { description, nextFireTimes, recentRuns: runs, ...(pausedAt ? { pausedAt } : {}) };
+  const sync = syncOf(description);
+  const pausedAt = description.state.paused ? sync.pausedAt : undefined;
+  return {
+    description,
+    nextFireTimes,
+    recentRuns: runs,
+    ...(pausedAt ? { pausedAt } : {}),
+    ...(sync.project ? { project: sync.project } : {}),
+  };
 }

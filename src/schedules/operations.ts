@@ -24,7 +24,7 @@ export async function describeOrThrow(
 function syncAttributes(d: ScheduleDescription, pausedAt: Date | undefined) {
   const others = d.typedSearchAttributes.getAll().filter((p) => p.key.name !== SCHEDULE_SYNC.name);
   const record = { ...syncOf(d), pausedAt };
-  return record.hash === undefined && pausedAt === undefined
+  return record.hash === undefined && record.project === undefined && pausedAt === undefined
     ? others
     : [...others, { key: SCHEDULE_SYNC, value: encodeSync(record) }];
 }

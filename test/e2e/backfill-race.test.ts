@@ -48,7 +48,7 @@ jobs:
 `,
       'jobs.yaml',
     );
-    await applyJobs(temporal.client, file, { taskQueue: temporal.config.taskQueue });
+    await applyJobs(temporal.client, file, { taskQueue: temporal.config.taskQueue, project: 'jobs' });
     const native = await connectNative(temporal.config);
     closeNative = () => native.close();
     worker = await createWorker({

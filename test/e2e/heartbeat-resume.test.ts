@@ -51,7 +51,7 @@ jobs:
     input: { table: sync_source, chunkSize: 10, chunkDelay: 250ms }
     steps: { backupTable: { heartbeatTimeout: 2s, retry: { initialInterval: 100ms } } }
 `);
-    await applyJobs(temporal.client, jobs, { taskQueue: temporal.config.taskQueue });
+    await applyJobs(temporal.client, jobs, { taskQueue: temporal.config.taskQueue, project: 'test' });
     const { config } = temporal;
     child = spawn(
       process.execPath,

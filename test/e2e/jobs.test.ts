@@ -60,6 +60,7 @@ jobs:
     await seed(db.pool, fire);
     await applyJobs(temporal.client, parseJobsFile(jobsFile, 'jobs.yaml'), {
       taskQueue: temporal.config.taskQueue,
+      project: 'jobs',
     });
     const native = await connectNative(temporal.config);
     closeNative = () => native.close();

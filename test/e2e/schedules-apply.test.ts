@@ -32,6 +32,8 @@ interface ApplyJson {
 
 const dir = mkdtempSync(join(tmpdir(), 'durable-cron-apply-'));
 const s = randomUUID().slice(0, 6);
+/** The round-trip files' project: they are written under several names, all one project. */
+const RT_PROJECT = `rt-${s}`;
 const POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'];
 
 function roundTripFile(extra = ''): string {
@@ -54,6 +56,7 @@ ${i === 1 ? '      jitter: 30s\n      startAt: 2026-01-01T00:00:00Z\n      endAt
 `,
   );
   return `version: 1
+project: ${RT_PROJECT}
 defaults:
   timezone: Europe/Berlin
   catchupWindow: 10m
@@ -297,7 +300,7 @@ describe('apply: jobs as code', () => {
     });
     try {
       const rpc = new ScheduleRpc(new Client({ connection }), { initialDelayMs: 20 });
-      const plan = await planApply(rpc, file, { taskQueue: temporal.config.taskQueue });
+      const plan = await planApply(rpc, file, { taskQueue: temporal.config.taskQueue, project: RT_PROJECT });
       assert.deepEqual(
         plan.changes.map((c) => `${c.action} ${c.jobId}`),
         [`create ${flaky}`, `create ${broken}`, `create ${fine}`],

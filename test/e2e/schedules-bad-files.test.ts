@@ -89,7 +89,7 @@ const cases: Case[] = [
   {
     name: 'unknown key at the top level, with the valid keys',
     edit: ['version: 1\n', 'version: 1\nvresion: 2\n'],
-    error: /^2 vresion: unknown key 'vresion' \(valid keys: version, defaults, calendars, jobs\)$/,
+    error: /^2 vresion: unknown key 'vresion' \(valid keys: version, project, defaults, calendars, jobs\)$/,
   },
   {
     name: 'unknown key in a job, with the valid keys',
@@ -192,6 +192,12 @@ const cases: Case[] = [
     name: 'unsupported version',
     edit: ['version: 1', 'version: 2'],
     error: /^1 version: must be 1$/,
+  },
+  {
+    name: 'project name outside the pattern',
+    edit: ['version: 1\n', 'version: 1\nproject: Billing_Service\n'],
+    error:
+      /^2 project: must match \[a-z0-9\]\[a-z0-9-\]\{0,62\} \(lowercase letters, digits, dashes; 1-63 characters\)$/,
   },
   {
     name: 'empty customer',

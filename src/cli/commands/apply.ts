@@ -2,10 +2,10 @@
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { JobsFileError, UsageError } from '../../errors';
-import { readJobsFile } from '../../jobs/load';
+import { readJobsFile, type LoadedJobsFile } from '../../jobs/load';
 import { formatWarning, lintJobsFile, type JobsFileWarning } from '../../jobs/lint';
 import { ApplyIncompleteError, executePlan, type ChangeResult } from '../../schedules/apply';
-import { planApply, type PlannedChange } from '../../schedules/plan';
+import { planApply, type Plan, type PlannedChange } from '../../schedules/plan';
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { totalRpcs, type RpcCounts } from '../../schedules/rpc';
 import type { Command } from 'commander';
@@ -29,6 +29,8 @@ export async function runValidate(flags: { json?: boolean }, output: Output, cmd
       printJson(output, {
         file: file,
         valid: true,
+        project: loaded.project,
+        projectSource: loaded.projectSource,
         jobs: loaded.jobs.jobs.length,
         issues: [],
         warnings,
@@ -37,7 +39,7 @@ export async function runValidate(flags: { json?: boolean }, output: Output, cmd
     }
     printWarnings(output, warnings);
     output.out(
-      `${file}: ${loaded.jobs.jobs.length} job(s), no problems` +
+      `${file}: ${loaded.jobs.jobs.length} job(s) of project ${projectText(loaded)}, no problems` +
         (warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''),
     );
   } catch (err) {
@@ -92,9 +94,14 @@ export async function runApply(
     await requireSearchAttributes(connection, config.namespace);
     const rpc = new ScheduleRpc(client);
     const plan = await withSetupHint(() =>
-      planApply(rpc, loaded.jobs, { taskQueue: config.taskQueue, prune: flags.prune, concurrency }),
+      planApply(rpc, loaded.jobs, {
+        taskQueue: config.taskQueue,
+        project: loaded.project,
+        prune: flags.prune,
+        concurrency,
+      }),
     );
-    if (!flags.json) printPlan(output, config.namespace, file, plan.changes, plan.unchanged.length);
+    if (!flags.json) printPlan(output, config.namespace, loaded, plan, flags.prune === true);
     let results: ChangeResult[] = [];
     if (!flags.dryRun && plan.changes.length > 0) {
       const total = plan.changes.length;
@@ -121,11 +128,15 @@ export async function runApply(
       printJson(output, {
         namespace: config.namespace,
         file: file,
+        project: loaded.project,
+        projectSource: loaded.projectSource,
         dryRun: flags.dryRun === true,
+        prune: flags.prune === true,
         plan: plan.changes.map(changeJson),
         unchanged: plan.unchanged,
         changes: made,
         failed,
+        ...(flags.prune ? { unowned: plan.unowned } : {}),
         warnings,
         rpcs: rpc.counts,
       });
@@ -146,9 +157,16 @@ function changeJson(c: PlannedChange): {
   action: string;
   fields?: readonly string[];
   adopt?: boolean;
+  project?: { from: string | null; to: string };
 } {
   return c.action === 'update'
-    ? { jobId: c.jobId, action: c.action, fields: c.fields ?? [], ...(c.adopt ? { adopt: true } : {}) }
+    ? {
+        jobId: c.jobId,
+        action: c.action,
+        fields: c.fields ?? [],
+        ...(c.adopt ? { adopt: true } : {}),
+        ...(c.project ? { project: { from: c.project.from ?? null, to: c.project.to } } : {}),
+      }
     : { jobId: c.jobId, action: c.action };
 }
 
@@ -156,21 +174,48 @@ function printWarnings(output: Output, warnings: readonly JobsFileWarning[]): vo
   for (const w of warnings) output.err(formatWarning(w));
 }
 
+/** `billing (from file name)` or `billing (set in the file)`. */
+function projectText(loaded: LoadedJobsFile): string {
+  return `${loaded.project} (${loaded.projectSource === 'field' ? 'set in the file' : 'from file name'})`;
+}
+
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
+
+/** What an update changes, e.g. `spec.calendars, project other -> mine; adopting ...`. */
+function updateDetail(c: PlannedChange): string {
+  const fields = (c.fields ?? []).map((f) =>
+    f === 'project' && c.project ? `project ${c.project.from ?? '(none)'} -> ${c.project.to}` : f,
+  );
+  return `${fields.join(', ')}${c.adopt ? '; adopting a schedule durable-cron did not create' : ''}`;
+}
 
 function printPlan(
   output: Output,
   namespace: string,
-  file: string,
-  changes: readonly PlannedChange[],
-  unchanged: number,
+  loaded: LoadedJobsFile,
+  plan: Plan,
+  prune: boolean,
 ): void {
-  output.out(`Plan for namespace '${namespace}' from ${file}:`);
+  const { changes } = plan;
+  const unchanged = plan.unchanged.length;
+  output.out(`Plan for namespace '${namespace}' from ${loaded.file}:`);
+  output.out(`  project: ${projectText(loaded)}`);
+  if (prune) {
+    output.out(`  prune: deletes schedules of project '${plan.project}' that the file no longer has`);
+    if (plan.unowned.length > 0) {
+      const some = plan.unowned.slice(0, 5).join(', ') + (plan.unowned.length > 5 ? ', ...' : '');
+      output.out(
+        `  prune skips ${plan.unowned.length} schedule(s) with no project record (written before projects): ${some}`,
+      );
+    }
+  }
   for (const c of changes) {
     const detail =
       c.action === 'update'
-        ? ` (${(c.fields ?? []).join(', ')}${c.adopt ? '; adopting a schedule durable-cron did not create' : ''})`
-        : '';
+        ? ` (${updateDetail(c)})`
+        : c.action === 'delete'
+          ? ` (project ${plan.project}, not in the file)`
+          : '';
     output.out(`  ${SIGN[c.action]} ${c.action} ${c.jobId}${detail}`);
   }
   const count = (a: PlannedChange['action']) => changes.filter((c) => c.action === a).length;

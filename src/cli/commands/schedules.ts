@@ -15,6 +15,7 @@ import {
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { specModelOf } from '../../schedules/spec-model';
 import { describeCalendar } from '../../spec';
+import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from '../../jobs/project';
 import { impossibleField } from '../../rfc3339';
 import { printJson, printTable, type Output } from '../output';
 
@@ -34,6 +35,9 @@ export async function runSchedulesList(
   flags: ListFilters & { json?: boolean },
   output: Output,
 ): Promise<void> {
+  if (flags.project !== undefined && !PROJECT_PATTERN.test(flags.project)) {
+    throw new UsageError(`--project '${flags.project}' must match ${PROJECT_PATTERN_TEXT}`);
+  }
   const rows = await withRpc(config, (rpc) => listSchedules(rpc, flags));
   if (flags.json) {
     printJson(output, { namespace: config.namespace, schedules: rows });
@@ -45,9 +49,10 @@ export async function runSchedulesList(
   }
   printTable(
     output,
-    ['ID', 'TYPE', 'CUSTOMER', 'ENV', 'SCHEDULE', 'TIMEZONE', 'STATE', 'NEXT FIRE', 'LAST RUN'],
+    ['ID', 'PROJECT', 'TYPE', 'CUSTOMER', 'ENV', 'SCHEDULE', 'TIMEZONE', 'STATE', 'NEXT FIRE', 'LAST RUN'],
     rows.map((r) => [
       r.id,
+      r.project || '-',
       r.type,
       r.customer,
       r.env,
@@ -80,6 +85,7 @@ export async function runSchedulesDescribe(
       ),
       searchAttributes: undefined,
       pausedAt: details.pausedAt,
+      project: details.project ?? null,
       nextFireTimes: details.nextFireTimes,
       recentRuns: details.recentRuns,
     });
@@ -89,6 +95,7 @@ export async function runSchedulesDescribe(
   const memo = d.action.memo as { description?: unknown } | undefined;
   output.out(`Schedule ${d.scheduleId} (namespace '${config.namespace}')`);
   if (typeof memo?.description === 'string') output.out(`  description:   ${memo.description}`);
+  if (details.project) output.out(`  project:       ${details.project}`);
   for (const p of d.typedSearchAttributes.getAll()) {
     if (p.key.name !== 'scheduleSync') output.out(`  ${`${p.key.name}:`.padEnd(15)}${String(p.value)}`);
   }

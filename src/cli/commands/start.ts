@@ -9,7 +9,7 @@
 import type { Client } from '@temporalio/client';
 import { resolveConfig, uiRunUrl, uiWorkflowsUrl, type ResolvedConfig } from '../../config';
 import { connectClient, connectNative } from '../../connection';
-import { loadJobsFile } from '../../jobs/load';
+import { readJobsFile } from '../../jobs/load';
 import { applyJobs } from '../../schedules/apply';
 import { OUTCOME, registerSearchAttributes } from '../../search-attributes';
 import { installRuntime } from '../../worker/runtime';
@@ -40,7 +40,7 @@ export async function runStart(
   const project = projectFrom(cmd);
   const file = jobsFileFrom(cmd, project);
   const modules = jobModulesFrom(cmd, project);
-  const jobs = await loadJobsFile(file, modules.registry);
+  const { jobs, project: jobsProject } = await readJobsFile(file, modules.registry);
   const permissions = {
     allowHttp: parseAllowHttp(flags.allowHttp ?? project.allowHttp),
     allowCommand: flags.allowCommand ?? project.allowCommand ?? false,
@@ -75,7 +75,7 @@ export async function runStart(
     output.out(
       `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: migrated${notes.length > 0 ? `, ${notes.join(', ')}` : ''}.`,
     );
-    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
+    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue, project: jobsProject });
     output.out(`Applied ${changes.length} job(s) from ${file}: ${changes.map((c) => c.jobId).join(', ')}`);
     const worker = await createWorker({
       connection: native,
