@@ -19,9 +19,9 @@ export const PROGRESS_THRESHOLD = 50;
 
 /** Validates a jobs file; prints every problem, or a summary and any warnings. */
 export async function runValidate(flags: { json?: boolean }, output: Output, cmd: Command): Promise<void> {
-  const project = projectFrom(cmd);
-  const file = jobsFileFrom(cmd, project);
-  const { registry } = jobModulesFrom(cmd, project);
+  const settings = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, settings);
+  const { registry } = jobModulesFrom(cmd, settings);
   try {
     const loaded = await readJobsFile(file, registry);
     const warnings = lintJobsFile(loaded);
@@ -80,11 +80,11 @@ export async function runApply(
   cmd: Command,
 ): Promise<void> {
   const concurrency = parseConcurrency(flags.concurrency);
-  const project = projectFrom(cmd);
-  const file = jobsFileFrom(cmd, project);
+  const settings = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, settings);
   // Every job's type must be one these modules define: a job type the workers don't have fails here,
   // before anything changes.
-  const { registry } = jobModulesFrom(cmd, project);
+  const { registry } = jobModulesFrom(cmd, settings);
   const loaded = await readJobsFile(file, registry);
   const warnings = lintJobsFile(loaded);
   if (!flags.json) printWarnings(output, warnings);

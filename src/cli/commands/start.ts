@@ -37,13 +37,13 @@ export async function runStart(
   output: Output,
   cmd: Command,
 ): Promise<void> {
-  const project = projectFrom(cmd);
-  const file = jobsFileFrom(cmd, project);
-  const modules = jobModulesFrom(cmd, project);
-  const { jobs, project: jobsProject } = await readJobsFile(file, modules.registry);
+  const settings = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, settings);
+  const modules = jobModulesFrom(cmd, settings);
+  const { jobs, project } = await readJobsFile(file, modules.registry);
   const permissions = {
-    allowHttp: parseAllowHttp(flags.allowHttp ?? project.allowHttp),
-    allowCommand: flags.allowCommand ?? project.allowCommand ?? false,
+    allowHttp: parseAllowHttp(flags.allowHttp ?? settings.allowHttp),
+    allowCommand: flags.allowCommand ?? settings.allowCommand ?? false,
   };
   installRuntime({ logLevel: flags.logLevel });
   const server = await startDevFromFlags({ ...flags, detach: false }, output);
@@ -75,7 +75,7 @@ export async function runStart(
     output.out(
       `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: migrated${notes.length > 0 ? `, ${notes.join(', ')}` : ''}.`,
     );
-    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue, project: jobsProject });
+    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue, project });
     output.out(`Applied ${changes.length} job(s) from ${file}: ${changes.map((c) => c.jobId).join(', ')}`);
     const worker = await createWorker({
       connection: native,

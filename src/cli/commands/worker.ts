@@ -67,11 +67,11 @@ export async function runWorker(
   output: Output,
   cmd: Command,
 ): Promise<void> {
-  const project = projectFrom(cmd);
+  const settings = projectFrom(cmd);
   // Loaded here first so a module that does not load fails once, with its reason, not per process.
-  const { modules, registry } = jobModulesFrom(cmd, project);
-  const allowHttp = parseAllowHttp(flags.allowHttp ?? project.allowHttp);
-  const allowCommand = flags.allowCommand ?? project.allowCommand ?? false;
+  const { modules, registry } = jobModulesFrom(cmd, settings);
+  const allowHttp = parseAllowHttp(flags.allowHttp ?? settings.allowHttp);
+  const allowCommand = flags.allowCommand ?? settings.allowCommand ?? false;
   const logLevel = parseLogLevel(flags.logLevel);
   const logFormat = parseLogFormat(flags.logFormat);
   const graceMs = parseDuration(flags.grace);
