@@ -65,7 +65,9 @@ export function buildProgram(output: Output): Command {
     )
     .option('--data-dir <path>', 'where the embedded database keeps its files', '.data')
     .action(async (flags: SetupFlags, cmd: Command) =>
-      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output),
+      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output, {
+        migrations: (await import('./jobs-migrations.js')).BUILT_IN_JOBS_MIGRATIONS,
+      }),
     );
 
   program

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { ActivityDeps } from '../../activities';
 import { openDatabase } from '../db/database';
-import { migrate } from '../db/migrate';
+import { checkMigrationSets, migrate, type MigrationSet } from '../db/migrate';
 import { DatabaseError, errorMessage } from '../errors';
 
 /** Options for {@link openActivityDeps}. */
@@ -21,6 +21,11 @@ export interface ActivityDepsOptions {
   readonly embeddedDatabasePort?: number;
   /** Connections in this process's pool. @default 5 */
   readonly maxConnections?: number;
+  /**
+   * Migration sets of the jobs modules, applied to the embedded database after durable-cron's own
+   * (a `DATABASE_URL` database is migrated by `setup`). @default none
+   */
+  readonly migrations?: readonly MigrationSet[];
 }
 
 /** Opened dependencies and how to release them. */
@@ -38,9 +43,11 @@ export interface OpenedDeps {
 /**
  * Opens the activity dependencies: checks the database answers (a worker with a wrong
  * `DATABASE_URL` fails at start, not at its first step).
+ * @throws {MigrationSetError} for a bad migration set, before the database is opened
  * @throws {DatabaseError} when the database cannot be reached
  */
 export async function openActivityDeps(options: ActivityDepsOptions = {}): Promise<OpenedDeps> {
+  checkMigrationSets(options.migrations ?? []);
   const dataDir = resolve(options.dataDir ?? '.data');
   const database = await openDatabase({
     url: options.databaseUrl,
@@ -53,7 +60,7 @@ export async function openActivityDeps(options: ActivityDepsOptions = {}): Promi
   try {
     await database.pool.query('SELECT 1');
     // Nobody runs `setup` against the embedded database: keep its schema current here.
-    if (options.databaseUrl === undefined) await migrate(database.pool);
+    if (options.databaseUrl === undefined) await migrate(database.pool, options.migrations);
   } catch (err) {
     await database.close().catch(() => {});
     throw new DatabaseError(database.description, errorMessage(err), { cause: err });

@@ -9,6 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import type { ResolvedConfig } from '../config';
+import type { MigrationSet } from '../db/migrate';
 import { freePort } from '../dev-server/dev-server';
 import { openActivityDeps, type OpenedDeps } from './deps';
 import type { LogFormat } from './log';
@@ -34,6 +35,8 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   /** Port of the embedded database, when no `databaseUrl` is configured. @default 55432 */
   readonly embeddedDatabasePort?: number;
+  /** Migration sets of the jobs modules, applied to the embedded database it serves. @default none */
+  readonly migrations?: readonly MigrationSet[];
   /** Serve `/metrics` and `/healthz` on this port. */
   readonly metricsPort?: number;
   /** Host of the metrics endpoint. @default 0.0.0.0 */
@@ -71,6 +74,7 @@ async function openEmbeddedForPool(options: WorkerPoolOptions): Promise<OpenedDe
     dataDir: options.dataDir,
     embeddedDatabasePort: options.embeddedDatabasePort,
     maxConnections: 1,
+    migrations: options.migrations,
   });
   options.logger.info(
     opened.servesEmbedded ? 'serving the embedded database' : 'using the embedded database',

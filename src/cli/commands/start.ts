@@ -8,8 +8,8 @@
 import type { Client } from '@temporalio/client';
 import { resolveConfig, uiRunUrl, uiWorkflowsUrl, type ResolvedConfig } from '../../config';
 import { connectClient, connectNative } from '../../connection';
+import { seed } from '../../../examples/shop/seed';
 import { migrate } from '../../db/migrate';
-import { seed } from '../../db/seed';
 import { createOrder, payOrder } from '../../job-types/orders';
 import { loadJobsFile } from '../../jobs/load';
 import { applyJobs } from '../../schedules/apply';
@@ -17,6 +17,7 @@ import { OUTCOME, registerSearchAttributes } from '../../search-attributes';
 import { installRuntime } from '../../worker/runtime';
 import { openActivityDeps } from '../../worker/deps';
 import { createWorker } from '../../worker/worker';
+import { BUILT_IN_JOBS_MIGRATIONS } from '../jobs-migrations';
 import type { Output } from '../output';
 import { startDevFromFlags, type DevFlags } from './dev';
 
@@ -42,15 +43,20 @@ export async function runStart(base: ResolvedConfig, flags: StartFlags, output: 
   });
   const { client, connection, close } = await connectClient(config);
   const native = await connectNative(config);
-  const opened = await openActivityDeps({ dataDir: flags.dataDir, databaseUrl: base.databaseUrl });
+  const opened = await openActivityDeps({
+    dataDir: flags.dataDir,
+    databaseUrl: base.databaseUrl,
+    migrations: BUILT_IN_JOBS_MIGRATIONS,
+  });
   try {
     await registerSearchAttributes(connection, client, config.namespace);
     const db = opened.deps.db;
     if (!db) throw new Error('the worker dependencies have no database');
-    const migrated = await migrate(db);
+    const migrated = await migrate(db, BUILT_IN_JOBS_MIGRATIONS);
     const seeded = await seed(db);
+    const versions = migrated.sources.map((m) => `${m.source} ${m.version}`).join(', ');
     output.out(
-      `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: schema version ${migrated.version}, seeded ${seeded.orders} new orders.`,
+      `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: schema versions ${versions}, seeded ${seeded.orders} new orders.`,
     );
     const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue });
     output.out(

@@ -8,6 +8,7 @@ import { UsageError } from '../../errors';
 import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
 import { StructuredLogger, parseLogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
+import { BUILT_IN_JOBS_MIGRATIONS } from '../jobs-migrations';
 import { parseLogLevel } from '../../worker/runtime';
 import { requireSearchAttributes } from '../../search-attributes';
 import type { Output } from '../output';
@@ -76,6 +77,7 @@ export async function runWorker(config: ResolvedConfig, flags: WorkerFlags, outp
     logFormat,
     logger,
     metricsPort,
+    migrations: BUILT_IN_JOBS_MIGRATIONS,
   });
   logger.info('worker pool running', {
     processes,
