@@ -1,11 +1,13 @@
 /**
- * Effects that happen once per idempotency key. The key is inserted into `effects` (unique) in the
- * same transaction as the effect: a retried step, a replay, or a duplicate run of the same fire
- * finds the key and returns the first result instead of acting again. Two concurrent attempts
- * serialize on the unique index; the second sees the first's committed row.
+ * Effects that happen once per idempotency key. The key is inserted into the effects log
+ * (`EFFECTS_TABLE`, unique) in the same transaction as the effect: a retried step, a replay, or a
+ * duplicate run of the same fire finds the key and returns the first result instead of acting
+ * again. Two concurrent attempts serialize on the unique index; the second sees the first's
+ * committed row.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
+import { EFFECTS_TABLE } from '../src/db/tables';
 
 /** What a once-only effect returns. */
 export interface Once<T> {
@@ -39,18 +41,18 @@ export async function once<T>(
 ): Promise<Once<T>> {
   return inTransaction(pool, async (tx) => {
     const claimed = await tx.query(
-      'INSERT INTO effects (idempotency_key, step) VALUES ($1, $2) ON CONFLICT (idempotency_key) DO NOTHING',
+      `INSERT INTO ${EFFECTS_TABLE} (idempotency_key, step) VALUES ($1, $2) ON CONFLICT (idempotency_key) DO NOTHING`,
       [key, step],
     );
     if (claimed.rowCount === 0) {
       const { rows } = await tx.query<{ result: T }>(
-        'SELECT result FROM effects WHERE idempotency_key = $1',
+        `SELECT result FROM ${EFFECTS_TABLE} WHERE idempotency_key = $1`,
         [key],
       );
       return { result: rows[0]?.result as T, created: false };
     }
     const result = await effect(tx);
-    await tx.query('UPDATE effects SET result = $2 WHERE idempotency_key = $1', [
+    await tx.query(`UPDATE ${EFFECTS_TABLE} SET result = $2 WHERE idempotency_key = $1`, [
       key,
       JSON.stringify(result ?? null),
     ]);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { connectClient, connectNative } from '../src/connection';
-import { seed } from '../src/db/seed';
+import { seed } from '../examples/shop/seed';
 import { createOrder, payOrder } from '../src/job-types/orders';
 import type { JobRunInput } from '../src/types';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';

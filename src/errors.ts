@@ -108,6 +108,16 @@ export class DatabaseError extends DurableCronError {
   }
 }
 
+/** A migration set that cannot be applied (checked before the database is touched). */
+export class MigrationSetError extends DurableCronError {
+  constructor(
+    readonly source: string,
+    detail: string,
+  ) {
+    super(`migration set '${source}': ${detail}`);
+  }
+}
+
 /** The Temporal CLI (dev server) could not be found or built. */
 export class TemporalCliError extends DurableCronError {}
 

@@ -99,3 +99,4 @@ export const orderTimeout = defineJob({
 });
 
 export { start } from './start';
+export { migrations } from './migrations';

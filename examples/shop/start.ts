@@ -3,7 +3,7 @@
  * orders with their `order-timeout` workflows afterwards (one paid at once, one left to time out).
  */
 import type { StartHooks } from '../../src/job-types/modules';
-import { seed } from '../../src/db/seed';
+import { seed } from './seed';
 import { createOrder, payOrder } from './orders';
 
 /** The shop's `start` hooks. */

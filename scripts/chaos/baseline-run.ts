@@ -18,7 +18,7 @@ import { createDatabase } from './product';
 import { checkBillingEffects, type BillingFire } from './effects';
 import { runFaults } from './faults';
 import { restartPostgres, type ChaosResult, type ChaosSettings } from './shared';
-import { seed } from '../../src/db/seed';
+import { seed } from '../../examples/shop/seed';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Runs the baseline under the fault plan and measures what happened. */

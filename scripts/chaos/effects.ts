@@ -6,6 +6,7 @@
  * step's effect was committed, minus the nominal fire time.
  */
 import type { Pool } from 'pg';
+import { EFFECTS_TABLE } from '../../src/db/tables';
 
 /** One billing fire as a design ran it. */
 export interface BillingFire {
@@ -61,7 +62,7 @@ export async function checkBillingEffects(pool: Pool, fires: readonly BillingFir
   };
   const prefixes = `split_part(idempotency_key, '/', 1) = ANY($1)`;
   const effects = await byFire(
-    `SELECT idempotency_key AS key, created_at AS created FROM effects WHERE ${prefixes}`,
+    `SELECT idempotency_key AS key, created_at AS created FROM ${EFFECTS_TABLE} WHERE ${prefixes}`,
   );
   const invoices = await pool.query<{ key: string; status: string }>(
     `SELECT idempotency_key AS key, status FROM invoices WHERE ${prefixes}`,

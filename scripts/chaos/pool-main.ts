@@ -3,6 +3,7 @@
  * it) with the slowed chaos steps, as a process of its own. Drains on SIGTERM/SIGINT and exits 0.
  * Settings come from argv as JSON.
  */
+import { migrations as shopMigrations } from '../../examples/shop/migrations';
 import { resolveConfig } from '../../src/config';
 import { StructuredLogger } from '../../src/worker/log';
 import { startWorkerPool } from '../../src/worker/pool';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     graceMs: 20_000,
     dataDir: args.dataDir,
     embeddedDatabasePort: args.embeddedDatabasePort,
+    migrations: [shopMigrations],
     logLevel: 'ERROR',
     logFormat: 'json',
     logger,

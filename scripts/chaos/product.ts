@@ -14,7 +14,8 @@ import { resolveConfig } from '../../src/config';
 import { connectClient, type ConnectedClient } from '../../src/connection';
 import { openDatabase } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
-import { seed } from '../../src/db/seed';
+import { migrations as shopMigrations } from '../../examples/shop/migrations';
+import { seed } from '../../examples/shop/seed';
 import { freePort, startDevServer, type DevServer } from '../../src/dev-server/dev-server';
 import { findOrBuildTemporalCli, type TemporalCli } from '../../src/dev-server/temporal-cli';
 import { parseJobsFile } from '../../src/jobs/load';
@@ -239,7 +240,10 @@ async function waitForRunsToClose(
   log(`chaos: ${open} run(s) still open after ${timeoutMs / 1000}s`);
 }
 
-/** A fresh database on the machine's PostgreSQL, migrated, dropped at the end. */
+/**
+ * A fresh database on the machine's PostgreSQL, migrated with the shop example's tables, dropped
+ * at the end.
+ */
 export async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `durable_cron_chaos_${Date.now().toString(36)}`;
   const admin = new PgClient({ connectionString: baseUrl });
@@ -249,7 +253,7 @@ export async function createDatabase(baseUrl: string): Promise<{ url: string; dr
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const pool = new Pool({ connectionString: url.toString(), max: 1 });
-  await migrate(pool);
+  await migrate(pool, [shopMigrations]);
   await pool.end();
   return {
     url: url.toString(),

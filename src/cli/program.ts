@@ -12,7 +12,7 @@ import type { RunsListFlags, RunsShowFlags } from './commands/runs';
 import type { SetupFlags } from './commands/setup';
 import type { StartFlags } from './commands/start';
 import type { WorkerFlags } from './commands/worker';
-import { collectList } from './jobs';
+import { collectList } from './options';
 import { registerScheduleCommands } from './program-schedules';
 import type { Output } from './output';
 
@@ -76,7 +76,10 @@ export function buildProgram(output: Output): Command {
     .option('--data-dir <path>', 'where the embedded database keeps its files', '.data')
     .addOption(jobsOption())
     .action(async (flags: SetupFlags, cmd: Command) =>
-      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output, cmd),
+      (await import('./commands/setup.js')).runSetup(configFrom(cmd), flags, output, {
+        // Loaded before anything changes: a module that fails to load stops setup here.
+        migrations: (await import('./jobs.js')).jobModulesFrom(cmd).migrations,
+      }),
     );
 
   program

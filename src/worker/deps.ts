@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { ActivityDeps } from '../../activities/deps';
 import { openDatabase } from '../db/database';
-import { migrate, type MigrationSet } from '../db/migrate';
+import { checkMigrationSets, migrate, type MigrationSet } from '../db/migrate';
 import { DatabaseError, errorMessage } from '../errors';
 
 /** Options for {@link openActivityDeps}. */
@@ -19,8 +19,6 @@ export interface ActivityDepsOptions {
   readonly databaseUrl?: string;
   /** Port of the embedded database (tests). @default 55432 */
   readonly embeddedDatabasePort?: number;
-  /** The jobs modules' own migrations, applied after durable-cron's when migrating. */
-  readonly migrations?: readonly MigrationSet[];
   /**
    * Migrate a `databaseUrl` database too (a local demo); otherwise only the embedded database is
    * migrated on open, and `durable-cron setup` migrates others. @default false
@@ -28,6 +26,11 @@ export interface ActivityDepsOptions {
   readonly migrateAlways?: boolean;
   /** Connections in this process's pool. @default 5 */
   readonly maxConnections?: number;
+  /**
+   * Migration sets of the jobs modules, applied to the embedded database after durable-cron's own
+   * (a `DATABASE_URL` database is migrated by `setup`). @default none
+   */
+  readonly migrations?: readonly MigrationSet[];
 }
 
 /** Opened dependencies and how to release them. */
@@ -45,9 +48,11 @@ export interface OpenedDeps {
 /**
  * Opens the activity dependencies: checks the database answers (a worker with a wrong
  * `DATABASE_URL` fails at start, not at its first step).
+ * @throws {MigrationSetError} for a bad migration set, before the database is opened
  * @throws {DatabaseError} when the database cannot be reached
  */
 export async function openActivityDeps(options: ActivityDepsOptions = {}): Promise<OpenedDeps> {
+  checkMigrationSets(options.migrations ?? []);
   const dataDir = resolve(options.dataDir ?? '.data');
   const database = await openDatabase({
     url: options.databaseUrl,
@@ -60,7 +65,8 @@ export async function openActivityDeps(options: ActivityDepsOptions = {}): Promi
   try {
     await database.pool.query('SELECT 1');
     // Nobody runs `setup` against the embedded database: keep its schema current here.
-    if (options.databaseUrl === undefined || options.migrateAlways) await migrate(database.pool);
+    if (options.databaseUrl === undefined || options.migrateAlways)
+      await migrate(database.pool, options.migrations);
   } catch (err) {
     await database.close().catch(() => {});
     throw new DatabaseError(database.description, errorMessage(err), { cause: err });

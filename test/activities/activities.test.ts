@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Info } from '@temporalio/activity';
 import { createActivities } from '../../activities';
-import { seed } from '../../src/db/seed';
+import { seed } from '../../examples/shop/seed';
 import type { StepContext } from '../../src/types';
 import { count, startTestDatabase, type TestDatabase } from '../helpers/database';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectNative } from '../../src/connection';
-import { seed } from '../../src/db/seed';
+import { seed } from '../../examples/shop/seed';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { connectNative } from '../../src/connection';
-import { seed } from '../../src/db/seed';
+import { EFFECTS_TABLE } from '../../src/db/tables';
+import { seed } from '../../examples/shop/seed';
 import { createOrder, payOrder } from '../../src/job-types/orders';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
@@ -123,7 +124,7 @@ jobs:
       1,
     );
     assert.equal(
-      await count(db.pool, 'SELECT count(*)::int AS n FROM effects WHERE idempotency_key = $1', [
+      await count(db.pool, `SELECT count(*)::int AS n FROM ${EFFECTS_TABLE} WHERE idempotency_key = $1`, [
         `${handle.workflowId}/voidInvoice`,
       ]),
       1,
@@ -284,7 +285,7 @@ jobs:
     const result = (await handle.result()) as { rows: number };
     assert.equal(result.rows, 200);
     const shards = await db.pool.query<{ step: string; attempt: number }>(
-      "SELECT step, (result->>'attempt')::int AS attempt FROM effects WHERE idempotency_key LIKE $1 ORDER BY step",
+      `SELECT step, (result->>'attempt')::int AS attempt FROM ${EFFECTS_TABLE} WHERE idempotency_key LIKE $1 ORDER BY step`,
       [`${handle.workflowId}/%`],
     );
     assert.deepEqual(

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { connectNative } from '../../src/connection';
+import { EFFECTS_TABLE } from '../../src/db/tables';
 import { loadJobModules, type LoadedJobModules } from '../../src/job-types/modules';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
@@ -232,7 +233,7 @@ jobs:
     const rows = (await ledger()).filter((r) => r.includes(wid));
     assert.deepEqual(rows, [`do reserve ${wid}/reserve`, `do transfer ${wid}/transfer`]);
     const effects = await db.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM effects WHERE idempotency_key = $1',
+      `SELECT count(*)::int AS n FROM ${EFFECTS_TABLE} WHERE idempotency_key = $1`,
       [`${wid}/reserve`],
     );
     assert.equal(effects.rows[0]?.n, 1);

@@ -1,11 +1,12 @@
 /**
  * A real PostgreSQL database for one test file: `DATABASE_URL`, or the local server's `test`
- * database, isolated in a schema of its own (every connection's `search_path`), migrated, and
- * dropped by `close()`.
+ * database, isolated in a schema of its own (every connection's `search_path`), migrated (with the
+ * shop example's tables unless told otherwise), and dropped by `close()`.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { migrate } from '../../src/db/migrate';
+import { migrations as shopMigrations } from '../../examples/shop/migrations';
+import { migrate, type MigrationSet } from '../../src/db/migrate';
 
 /** The server tests use when `DATABASE_URL` is not set. */
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -19,8 +20,17 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/** Options of {@link startTestDatabase}. */
+export interface TestDatabaseOptions {
+  /**
+   * Migration sets applied after durable-cron's own; `false` leaves the schema empty.
+   * @default the shop example's, whose job types the tests run
+   */
+  readonly migrations?: readonly MigrationSet[] | false;
+}
+
 /** Creates and migrates a fresh schema. */
-export async function startTestDatabase(): Promise<TestDatabase> {
+export async function startTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
   const schema = `test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new Client({ connectionString: base });
@@ -33,7 +43,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   const url = `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const pool = new Pool({ connectionString: url, max: 5 });
   pool.on('error', () => {});
-  await migrate(pool);
+  const migrations = options.migrations ?? [shopMigrations];
+  if (migrations !== false) await migrate(pool, migrations);
   return {
     url,
     pool,

@@ -5,15 +5,13 @@
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { openDatabase, type Database } from '../../db/database';
-import { migrate, type MigrateResult } from '../../db/migrate';
+import { checkMigrationSets, migrate, type MigrateResult, type MigrationSet } from '../../db/migrate';
 import { DatabaseError, errorMessage } from '../../errors';
 import {
   missingSearchAttributes,
   registerSearchAttributes,
   type RegisterResult,
 } from '../../search-attributes';
-import type { Command } from 'commander';
-import { jobModulesFrom } from '../jobs';
 import { printJson, type Output } from '../output';
 
 /** Flags of `setup`. */
@@ -22,19 +20,29 @@ export interface SetupFlags {
   dataDir?: string;
 }
 
+/** What `setup` applies besides durable-cron's own, set by the caller (not a flag). */
+export interface SetupOptions {
+  /**
+   * Migration sets of the jobs modules, applied after durable-cron's own migrations (which create
+   * only `durable_cron_` tables). @default none
+   */
+  readonly migrations?: readonly MigrationSet[];
+}
+
 /**
- * Checks that the namespace exists and the database answers, then registers the search
- * attributes and migrates the database, and reports what was done. A bad namespace or an
- * unreachable database changes neither.
+ * Checks the migration sets, that the namespace exists and that the database answers, then
+ * registers the search attributes and migrates the database, and reports what was done, per
+ * migration source. A bad migration set, a bad namespace or an unreachable database changes
+ * nothing.
  */
 export async function runSetup(
   config: ResolvedConfig,
   flags: SetupFlags,
   output: Output,
-  cmd?: Command,
+  options: SetupOptions = {},
 ): Promise<void> {
-  // Loaded first: a module that fails to load changes nothing. Its migrations are applied below.
-  const _modules = cmd ? jobModulesFrom(cmd) : undefined;
+  const migrations = options.migrations ?? [];
+  checkMigrationSets(migrations);
   const { client, connection, close } = await connectClient(config);
   try {
     await missingSearchAttributes(connection, config.namespace);
@@ -43,7 +51,7 @@ export async function runSetup(
     let result: RegisterResult;
     try {
       result = await registerSearchAttributes(connection, client, config.namespace);
-      migrated = await migrate(database.pool).catch((err: unknown) => {
+      migrated = await migrate(database.pool, migrations).catch((err: unknown) => {
         throw new DatabaseError(database.description, errorMessage(err), { cause: err });
       });
     } finally {
@@ -59,10 +67,8 @@ export async function runSetup(
     if (result.alreadyPresent.length > 0) {
       output.out(`Already present in '${config.namespace}': ${result.alreadyPresent.join(', ')}`);
     }
-    const applied = db.applied.map((m) => `${m.version} (${m.name})`).join(', ');
-    output.out(
-      `Database ${db.where}: ${applied ? `applied migrations ${applied}` : 'schema up to date'}, version ${db.version}`,
-    );
+    output.out(`Database ${db.where}:`);
+    for (const line of describeMigrations(migrated)) output.out(`  ${line}`);
   } finally {
     await close();
   }
@@ -81,4 +87,14 @@ async function openReachableDatabase(config: ResolvedConfig, dataDir: string): P
     const hint = config.databaseUrl === undefined ? '' : ' (check --database-url / DATABASE_URL)';
     throw new DatabaseError(database.description, `${errorMessage(err)}${hint}`, { cause: err });
   }
+}
+
+/** One line per migration source: what this run applied, and the version now in place. */
+function describeMigrations(result: MigrateResult): string[] {
+  return result.sources.map(({ source, applied, version }) => {
+    const what = applied.length
+      ? `applied ${applied.map((m) => `${m.version} (${m.name})`).join(', ')}`
+      : 'up to date';
+    return `${source}: ${what}, version ${version}`;
+  });
 }

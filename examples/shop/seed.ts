@@ -1,6 +1,7 @@
 /**
- * Seed data for the example jobs: customers, products, records to sync, and orders around "now"
- * (some unpaid for longer than 30 minutes, for `cancel-timeout-orders`). Idempotent.
+ * Seed data for the shop example's jobs (the tables of `./migrations`): customers, products,
+ * records to sync, and orders around "now" (some unpaid for longer than 30 minutes, for
+ * `cancel-timeout-orders`). Idempotent.
  */
 import type { Pool } from 'pg';
 
