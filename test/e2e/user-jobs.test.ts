@@ -170,6 +170,7 @@ jobs:
     );
     await applyJobs(temporal.client, parseJobsFile(jobsFile, 'jobs.yaml', loaded.registry), {
       taskQueue: temporal.config.taskQueue,
+      project: 'user-jobs',
     });
     const native = await connectNative(temporal.config);
     closeNative = () => native.close();

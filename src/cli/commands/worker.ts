@@ -4,6 +4,7 @@
  */
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
+import { checkAllowHttpEntry } from '../../../activities/http';
 import { UsageError } from '../../errors';
 import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
 import { StructuredLogger, parseLogFormat } from '../../worker/log';
@@ -39,11 +40,8 @@ export function parseAllowHttp(value: string | readonly string[] | undefined): s
     h.trim().toLowerCase(),
   );
   for (const entry of entries) {
-    if (entry !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(entry)) {
-      throw new UsageError(
-        `--allow-http '${entry}' is not a host: use host or host:port (e.g. api.example.com, localhost:8080), or * for any`,
-      );
-    }
+    const problem = checkAllowHttpEntry(entry);
+    if (problem !== undefined) throw new UsageError(`--allow-http ${problem}`);
   }
   return entries;
 }
