@@ -283,7 +283,7 @@ jobs:
   it('validate checks a jobs file against the loaded job types, with located errors', async () => {
     const ok = await runCli(['validate', '-f', join(dir, 'jobs.yaml'), '--jobs', join(dir, 'jobs')], {}, dir);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /3 job\(s\), no problems/);
+    assert.match(ok.stdout, /3 job\(s\) of project jobs \(from file name\), no problems/);
     writeFileSync(
       join(dir, 'bad.yaml'),
       `jobs:\n  - { id: bad, type: ledger-sync, customer: a, env: b, schedule: { every: 1m },\n      input: { amount: 0 } }\n`,
