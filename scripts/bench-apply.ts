@@ -21,6 +21,7 @@ import { buildJobs, MANAGED_QUERY, planApply } from '../src/schedules/plan';
 import { totalRpcs, type RpcCounts } from '../src/schedules/rpc';
 import { ScheduleRpc } from '../src/schedules/schedule-rpc';
 import { SCHEDULE_SYNC } from '../src/search-attributes';
+import { shopRegistry } from '../test/helpers/jobs';
 
 const JOBS = Number(process.argv[2] ?? process.env.BENCH_JOBS ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? process.env.BENCH_CONCURRENCY ?? 8);
@@ -119,8 +120,8 @@ async function applyPhase(client: ConnectedClient['client'], name: string, file:
 }
 
 async function main(): Promise<void> {
-  const file = parseJobsFile(jobsText(JOBS));
-  const changed = parseJobsFile(jobsText(JOBS, 10));
+  const file = parseJobsFile(jobsText(JOBS), '<jobs file>', shopRegistry());
+  const changed = parseJobsFile(jobsText(JOBS, 10), '<jobs file>', shopRegistry());
   console.log(`bench:apply: ${JOBS} jobs, concurrency ${CONCURRENCY}, dev servers in memory`);
   const phases: Phase[] = [await baseline(file)];
   await withServer(async (connected) => {

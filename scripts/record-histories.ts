@@ -12,13 +12,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { connectClient, connectNative } from '../src/connection';
+import { createOrder, payOrder } from '../examples/shop/orders';
 import { seed } from '../examples/shop/seed';
-import { createOrder, payOrder } from '../src/job-types/orders';
+import { connectClient, connectNative } from '../src/connection';
 import type { JobRunInput } from '../src/types';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { createWorker } from '../src/worker/worker';
 import { startTestDatabase } from '../test/helpers/database';
+import { shopRegistry } from '../test/helpers/jobs';
 import { startTestTemporal } from '../test/helpers/temporal';
 
 const OUT = join(__dirname, '..', '..', 'test', 'histories');
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     const worker = await createWorker({
       connection: native,
       config: temporal.config,
+      registry: shopRegistry(),
       deps: { dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-record-')), db: db.pool },
       shutdownGraceTime: '1s',
     });

@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { FAILURE_KINDS } from './activities/failure-injection';
 import { BACKUP_TABLES } from './activities/backup';
-import { DURATION_FORMS, parseDuration } from '../../src';
-import { strictObject } from '../../src';
+import { DURATION_FORMS, parseDuration, strictObject } from '../../src';
 
 const durationString = z.string().refine((s) => parseDuration(s) !== undefined, {
   error: `must be a duration: ${DURATION_FORMS}`,

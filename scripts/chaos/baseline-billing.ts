@@ -11,9 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
-import { createBillingActivities, type BillingStepInput } from '../../activities/billing';
+import { createBillingActivities, type BillingStepInput } from '../../examples/shop/activities/billing';
+import { BILLING_STEPS } from '../../examples/shop/steps';
 import type { StepContext } from '../../src/types';
-import { BILLING_STEPS } from '../../workflows/job-steps';
 import type { BaselineFailure } from './baseline-settings';
 
 /** How a baseline run ended (the product's saga outcomes). */

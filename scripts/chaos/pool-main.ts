@@ -3,10 +3,10 @@
  * it) with the slowed chaos steps, as a process of its own. Drains on SIGTERM/SIGINT and exits 0.
  * Settings come from argv as JSON.
  */
-import { migrations as shopMigrations } from '../../examples/shop/migrations';
 import { resolveConfig } from '../../src/config';
 import { StructuredLogger } from '../../src/worker/log';
 import { startWorkerPool } from '../../src/worker/pool';
+import { SHOP_MODULE } from '../../test/helpers/jobs';
 
 /** What the harness passes in argv[2]. */
 export interface ChaosPoolArgs {
@@ -33,10 +33,10 @@ async function main(): Promise<void> {
     graceMs: 20_000,
     dataDir: args.dataDir,
     embeddedDatabasePort: args.embeddedDatabasePort,
-    migrations: [shopMigrations],
     logLevel: 'ERROR',
     logFormat: 'json',
     logger,
+    jobs: [SHOP_MODULE],
     testHooks: { activitiesModule: require.resolve('./slow-activities') },
   });
   process.send?.({ type: 'ready' });

@@ -21,6 +21,7 @@ import { findOrBuildTemporalCli, type TemporalCli } from '../../src/dev-server/t
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { registerSearchAttributes } from '../../src/search-attributes';
+import { shopRegistry } from '../../test/helpers/jobs';
 import { checkBillingEffects, type BillingFire } from './effects';
 import { runFaults, type FaultCounts } from './faults';
 import type { ChaosPoolArgs } from './pool-main';
@@ -49,7 +50,11 @@ export async function runProductChaos(
   let checkPool: Pool | undefined;
   try {
     await registerSearchAttributes(connected.connection, connected.client, config.namespace);
-    const jobsFile = parseJobsFile(jobsYaml(settings.jobs, settings.overlap), 'chaos-jobs.yaml');
+    const jobsFile = parseJobsFile(
+      jobsYaml(settings.jobs, settings.overlap),
+      'chaos-jobs.yaml',
+      shopRegistry(),
+    );
     pool = await PoolProcess.start(
       {
         address: server.address,

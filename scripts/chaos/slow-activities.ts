@@ -5,7 +5,8 @@
  * Loaded by the pool's test hook `activitiesModule`; the delay comes from `CHAOS_STEP_DELAY_MS`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createActivities as createProductActivities, type ActivityDeps } from '../../activities';
+import { createActivities as createProductActivities } from '../../examples/shop/activities';
+import type { ActivityDeps } from '../../src';
 
 const STEPS = ['reserveInvoice', 'chargeCard', 'sendInvoice', 'aggregateOrders', 'saveReport'] as const;
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Info } from '@temporalio/activity';
-import { createActivities } from '../../activities';
+import { createActivities } from '../../examples/shop/activities';
 import { seed } from '../../examples/shop/seed';
 import type { StepContext } from '../../src/types';
 import { count, startTestDatabase, type TestDatabase } from '../helpers/database';

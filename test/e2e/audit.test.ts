@@ -17,6 +17,7 @@ import { toSdkCalendar } from '../../src/schedules/build';
 import { parseCron, skipDates, WEEKENDS } from '../../src/spec';
 import { createWorker } from '../../src/worker/worker';
 import { runCli } from '../helpers/cli';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const cal = (cron: string) => toSdkCalendar(parseCron(cron));
@@ -182,7 +183,12 @@ describe('fire audit', () => {
     await f3Handle.terminate('audit test');
 
     const connection = await connectNative(config);
-    const worker = await createWorker({ connection, config, deps: { dataDir: dir } });
+    const worker = await createWorker({
+      connection,
+      config,
+      registry: shopRegistry(),
+      deps: { dataDir: dir },
+    });
     try {
       await worker.runUntil(async () => {
         await backfillFireTimes(client, jobId, [f1, f2, f4, f5]);

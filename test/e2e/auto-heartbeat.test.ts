@@ -12,6 +12,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { connectNative } from '../../src/connection';
 import { heartbeatIntervalMs } from '../../src/worker/heartbeat';
 import { bundleWorkflows, createWorker } from '../../src/worker/worker';
+import { shopRegistry } from '../helpers/jobs';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 describe('automatic step heartbeats', () => {
@@ -38,6 +39,7 @@ describe('automatic step heartbeats', () => {
     const worker = await createWorker({
       connection: native,
       config: temporal.config,
+      registry: shopRegistry(),
       deps: { dataDir: '/nonexistent' },
       bundle: await bundleWorkflows(require.resolve('../fixtures/heartbeat-workflows')),
       shutdownGraceTime: '1s',

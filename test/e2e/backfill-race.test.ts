@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Worker } from '@temporalio/worker';
 import { auditJob } from '../../src/audit/audit';
 import { connectNative } from '../../src/connection';
+import type { DailySummaryResult } from '../../examples/shop/workflows/daily-summary';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { backfillExactlyOnce } from '../../src/schedules/backfill';
@@ -21,7 +22,7 @@ import { describeOrThrow, pauseSchedule } from '../../src/schedules/operations';
 import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
 import { SCHEDULED_BY_ID, SCHEDULED_START_TIME } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
-import type { DailySummaryResult } from '../../workflows/daily-summary';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const s = randomUUID().slice(0, 6);
@@ -47,6 +48,7 @@ jobs:
   - {id: ${AUD}, type: daily-summary, customer: acme-${s}, env: test, schedule: {every: 10m}, paused: true}
 `,
       'jobs.yaml',
+      shopRegistry(),
     );
     await applyJobs(temporal.client, file, { taskQueue: temporal.config.taskQueue, project: 'jobs' });
     const native = await connectNative(temporal.config);
@@ -54,6 +56,7 @@ jobs:
     worker = await createWorker({
       connection: native,
       config: temporal.config,
+      registry: shopRegistry(),
       deps: { dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-race-')) },
       shutdownGraceTime: '1s',
     });

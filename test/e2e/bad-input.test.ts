@@ -80,6 +80,8 @@ interface Row {
   readonly namespace?: 'bare' | 'partial';
   /** Also compare the row counts of the database's tables (`empty`: the never-migrated schema). */
   readonly db?: 'migrated' | 'empty';
+  /** Working directory of the CLI. @default this process's (the repository, with its project config) */
+  readonly cwd?: string;
 }
 
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -183,7 +185,7 @@ async function checkRow(row: Row): Promise<CliResult> {
   const schema = row.db === 'empty' ? emptySchema : database.schema;
   const counts = async () => (row.db ? tableCounts(database.pool, schema) : undefined);
   const [before, dbBefore] = [await states(), await counts()];
-  const r = await runCli(row.args(ctx));
+  const r = await runCli(row.args(ctx), {}, row.cwd);
   assertRejected(r, row.error(ctx), row.code);
   assert.deepEqual(await states(), before, 'Temporal is unchanged');
   assert.deepEqual(await counts(), dbBefore, 'the database is unchanged');
@@ -362,9 +364,12 @@ rows('CLI flags', [
     error: fixed("unknown command 'aply' (Did you mean apply?)"),
   },
   {
-    name: 'missing required --file',
+    name: 'no --file and no project config naming one',
     args: (c) => ['apply', ...A(c)],
-    error: fixed("required option '-f, --file <path>' not specified"),
+    cwd: dir,
+    error: fixed(
+      `no jobs file: pass -f <file>, or set "file" in durable-cron.config.json (run 'durable-cron init' to make one)`,
+    ),
   },
   {
     name: 'missing required --to of backfill',

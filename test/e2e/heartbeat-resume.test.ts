@@ -18,6 +18,7 @@ import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs
 import { createWorker } from '../../src/worker/worker';
 import { CLI } from '../helpers/cli';
 import { count, startTestDatabase, type TestDatabase } from '../helpers/database';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 describe('heartbeat resume after a worker crash', () => {
@@ -40,7 +41,8 @@ describe('heartbeat resume after a worker crash', () => {
 
   it('resumes db-backup from the last heartbeat on another worker', async () => {
     const jobId = `backup-${randomUUID().slice(0, 8)}`;
-    const jobs = parseJobsFile(`
+    const jobs = parseJobsFile(
+      `
 version: 1
 jobs:
   - id: ${jobId}
@@ -50,7 +52,10 @@ jobs:
     schedule: { cron: '0 * * * *' }
     input: { table: sync_source, chunkSize: 10, chunkDelay: 250ms }
     steps: { backupTable: { heartbeatTimeout: 2s, retry: { initialInterval: 100ms } } }
-`);
+`,
+      '<jobs file>',
+      shopRegistry(),
+    );
     await applyJobs(temporal.client, jobs, { taskQueue: temporal.config.taskQueue, project: 'test' });
     const { config } = temporal;
     child = spawn(
@@ -96,6 +101,7 @@ jobs:
       const worker = await createWorker({
         connection: native,
         config,
+        registry: shopRegistry(),
         deps: { dataDir: '/nonexistent', db: db.pool },
         shutdownGraceTime: '1s',
       });

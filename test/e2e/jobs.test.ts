@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { createOrder, payOrder } from '../../examples/shop/orders';
+import { seed } from '../../examples/shop/seed';
 import { connectNative } from '../../src/connection';
 import { EFFECTS_TABLE } from '../../src/db/tables';
-import { seed } from '../../examples/shop/seed';
-import { createOrder, payOrder } from '../../src/job-types/orders';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';
@@ -19,6 +19,7 @@ import { OUTCOME } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
 import { count, startTestDatabase, type TestDatabase } from '../helpers/database';
 import { activities } from '../helpers/history';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 describe('job types end to end on PostgreSQL', () => {
@@ -59,7 +60,7 @@ jobs:
     temporal = await startTestTemporal();
     db = await startTestDatabase();
     await seed(db.pool, fire);
-    await applyJobs(temporal.client, parseJobsFile(jobsFile, 'jobs.yaml'), {
+    await applyJobs(temporal.client, parseJobsFile(jobsFile, 'jobs.yaml', shopRegistry()), {
       taskQueue: temporal.config.taskQueue,
       project: 'jobs',
     });
@@ -68,6 +69,7 @@ jobs:
     worker = await createWorker({
       connection: native,
       config: temporal.config,
+      registry: shopRegistry(),
       deps: { dataDir: '/nonexistent', db: db.pool },
       shutdownGraceTime: '1s',
     });

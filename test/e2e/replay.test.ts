@@ -11,6 +11,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/worker/worker';
 import { installRuntime } from '../../src/worker/runtime';
+import { shopRegistry } from '../helpers/jobs';
 
 const HISTORIES = join(__dirname, '..', '..', '..', 'test', 'histories');
 
@@ -36,7 +37,7 @@ describe('replay of recorded histories', () => {
       'generateReport',
       'orderTimeout',
     ]);
-    const bundle = await bundleWorkflows();
+    const bundle = await bundleWorkflows(shopRegistry());
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {

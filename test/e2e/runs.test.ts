@@ -13,6 +13,7 @@ import { connectNative } from '../../src/connection';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE, OUTCOME } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
 import { runCli } from '../helpers/cli';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 interface JsonRun {
@@ -47,6 +48,7 @@ describe('runs list and runs show', () => {
     worker = await createWorker({
       connection,
       config: temporal.config,
+      registry: shopRegistry(),
       deps: { dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-runs-')) },
     });
     running = worker.run().finally(() => connection.close());

@@ -21,6 +21,7 @@ import { specMeaning, specModelOf } from '../../src/schedules/spec-model';
 import { fireTimesBetween } from '../../src/spec';
 import { runCli } from '../helpers/cli';
 import { faultInterceptor } from '../helpers/faults';
+import { shopRegistry } from '../helpers/jobs';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 interface ApplyJson {
@@ -115,7 +116,7 @@ describe('apply: jobs as code', () => {
     const result = await apply(file);
     assert.equal(result.changes.length, 6);
     assert.ok(result.changes.every((c) => c.action === 'create'));
-    const parsed = parseJobsFile(roundTripFile());
+    const parsed = parseJobsFile(roundTripFile(), '<jobs file>', shopRegistry());
     const { client } = temporal;
     for (const [i, job] of parsed.jobs.entries()) {
       const d = await client.schedule.getHandle(job.id).describe();
@@ -289,7 +290,7 @@ describe('apply: jobs as code', () => {
         .map((id) => `  - {id: ${id}, type: daily-summary, customer: c, env: e, schedule: {every: 1h}}\n`)
         .join(''),
     ).replace(/ {2}- id: rt-5-[\s\S]*?(?= {2}- \{id: flaky)/, '');
-    const file = parseJobsFile(text);
+    const file = parseJobsFile(text, '<jobs file>', shopRegistry());
     const faults = faultInterceptor([
       { method: 'CreateSchedule', contains: flaky, code: status.UNAVAILABLE, times: 2 },
       { method: 'CreateSchedule', contains: broken, code: status.INVALID_ARGUMENT, times: Infinity },

@@ -10,8 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { jobTypeNames } from '../../src/job-types/registry';
 import { runCli } from '../helpers/cli';
+import { shopRegistry } from '../helpers/jobs';
 import { namespaceState, type NamespaceState } from '../helpers/server-state';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -106,7 +106,8 @@ const cases: Case[] = [
     name: 'unknown job type',
     edit: ['type: daily-summary', 'type: weekly-report'],
     error: new RegExp(
-      `^8 jobs\\[0\\]\\.type: unknown job type 'weekly-report' \\(known: ${jobTypeNames().join(', ')}\\)$`,
+      `^8 jobs\\[0\\]\\.type: unknown job type 'weekly-report' \\(known: ${shopRegistry().names().join(', ')}\\); ` +
+        'a job type of your own loads with --jobs <module or folder>$',
     ),
   },
   {

@@ -14,6 +14,7 @@ import { CUSTOMER, ENV } from '../../src/search-attributes';
 import { backfillFireTimes, fireHasRun, runsByFireTime } from '../../src/schedules/fire-runs';
 import { createWorker } from '../../src/worker/worker';
 import { runCli } from '../helpers/cli';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 describe('vertical slice', () => {
@@ -74,7 +75,12 @@ jobs:
 
     const connection = await connectNative(config);
     try {
-      const worker = await createWorker({ connection, config, deps: { dataDir: dir } });
+      const worker = await createWorker({
+        connection,
+        config,
+        registry: shopRegistry(),
+        deps: { dataDir: dir },
+      });
       await worker.runUntil(async () => {
         assert.equal(await fireHasRun(client, jobId, fire), false);
         await backfillFireTimes(client, jobId, [fire]);

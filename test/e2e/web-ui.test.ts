@@ -13,6 +13,7 @@ import { uiWorkflowsUrl } from '../../src/config';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
 import { artifactPath, browserSkipReason, launchChromium } from '../helpers/browser';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const skip = browserSkipReason();
@@ -31,6 +32,7 @@ describe('the Web UI shows a customer its runs', { skip }, () => {
       const worker = await createWorker({
         connection,
         config: temporal.config,
+        registry: shopRegistry(),
         deps: { dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-ui-')) },
       });
       await worker.runUntil(async () => {

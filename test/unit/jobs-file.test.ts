@@ -7,6 +7,7 @@ import { JobsFileError, formatJobsFileIssue } from '../../src/errors';
 import { loadJobsFile, parseJobsFile } from '../../src/jobs/load';
 import { parseDuration } from '../../src/jobs/duration';
 import { scheduleOptionsFor } from '../../src/schedules/build';
+import { shopRegistry } from '../helpers/jobs';
 
 const valid = `version: 1
 jobs:
@@ -28,7 +29,7 @@ jobs:
 /** Parses text that must fail and returns its formatted issues. */
 function problems(text: string): string[] {
   try {
-    parseJobsFile(text, 'jobs.yaml');
+    parseJobsFile(text, 'jobs.yaml', shopRegistry());
   } catch (err) {
     assert.ok(err instanceof JobsFileError, `expected JobsFileError, got ${String(err)}`);
     return err.issues.map(formatJobsFileIssue);
@@ -38,7 +39,7 @@ function problems(text: string): string[] {
 
 describe('jobs file', () => {
   it('accepts a valid file and applies job-type defaults to input', () => {
-    const file = parseJobsFile(valid, 'jobs.yaml');
+    const file = parseJobsFile(valid, 'jobs.yaml', shopRegistry());
     assert.equal(file.jobs.length, 2);
     assert.deepEqual(file.jobs[0]?.input, { title: 'Nightly' });
     assert.deepEqual(file.jobs[1]?.input, { title: 'Daily summary' });
@@ -76,7 +77,7 @@ describe('jobs file', () => {
     assert.match(found[0] ?? '', /^jobs\.yaml:3 jobs\[0\]\.id: must match/);
     assert.match(
       found[1] ?? '',
-      /^jobs\.yaml:4 jobs\[0\]\.type: unknown job type 'no-such-type' \(known: billing, cancel-timeout-orders, daily-summary, data-sync, db-backup, generate-report\)/,
+      /^jobs\.yaml:4 jobs\[0\]\.type: unknown job type 'no-such-type' \(known: billing, cancel-timeout-orders, command, daily-summary, data-sync, db-backup, generate-report, http, order-timeout\); a job type of your own loads with --jobs <module or folder>$/,
     );
     assert.match(
       found[2] ?? '',
@@ -106,10 +107,13 @@ describe('jobs file', () => {
   });
 
   it('reports a missing file and an empty file', async () => {
-    await assert.rejects(loadJobsFile('/nonexistent/jobs.yaml'), /\/nonexistent\/jobs\.yaml: file not found/);
+    await assert.rejects(
+      loadJobsFile('/nonexistent/jobs.yaml', shopRegistry()),
+      /\/nonexistent\/jobs\.yaml: file not found/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'dc-'));
     writeFileSync(join(dir, 'empty.yaml'), '');
-    await assert.rejects(loadJobsFile(join(dir, 'empty.yaml')), /the file is empty/);
+    await assert.rejects(loadJobsFile(join(dir, 'empty.yaml'), shopRegistry()), /the file is empty/);
   });
 });
 
@@ -126,7 +130,7 @@ describe('durations', () => {
 
 describe('schedule options', () => {
   it('names runs by job id and carries customer/env on runs and schedule', () => {
-    const [job] = parseJobsFile(valid).jobs;
+    const [job] = parseJobsFile(valid, '<jobs file>', shopRegistry()).jobs;
     assert.ok(job);
     const opts = scheduleOptionsFor(job, 'tq');
     assert.equal(opts.scheduleId, 'nightly-report');

@@ -4,6 +4,7 @@ import { JobsFileError, formatJobsFileIssue } from '../../src/errors';
 import { parseJobsText } from '../../src/jobs/load';
 import { DEFAULT_PROJECT, PROJECT_PATTERN, projectFromFileName } from '../../src/jobs/project';
 import { decodeSync, encodeSync } from '../../src/schedules/definition';
+import { shopRegistry } from '../helpers/jobs';
 
 const JOBS = `jobs:
   - {id: nightly, type: daily-summary, customer: acme, env: prod, schedule: {cron: "0 2 * * *"}}
@@ -37,13 +38,13 @@ describe('project from the file name', () => {
 
 describe('jobs file: project field', () => {
   it('is derived from the file name when absent', () => {
-    const loaded = parseJobsText(JOBS, 'teams/Billing Service.yaml');
+    const loaded = parseJobsText(JOBS, 'teams/Billing Service.yaml', shopRegistry());
     assert.equal(loaded.project, 'billing-service');
     assert.equal(loaded.projectSource, 'file name');
   });
 
   it('is taken from the file when set', () => {
-    const loaded = parseJobsText(`project: billing\n${JOBS}`, 'teams/other.yaml');
+    const loaded = parseJobsText(`project: billing\n${JOBS}`, 'teams/other.yaml', shopRegistry());
     assert.equal(loaded.project, 'billing');
     assert.equal(loaded.projectSource, 'field');
     assert.equal(loaded.jobs.project, 'billing');
@@ -53,7 +54,7 @@ describe('jobs file: project field', () => {
     it(`rejects project: ${bad.slice(0, 20)} naming the field and the pattern`, () => {
       const text = `version: 1\nproject: ${bad}\n${JOBS}`;
       assert.throws(
-        () => parseJobsText(text, 'jobs.yaml'),
+        () => parseJobsText(text, 'jobs.yaml', shopRegistry()),
         (err: unknown) => {
           assert.ok(err instanceof JobsFileError);
           assert.deepEqual(err.issues.map(formatJobsFileIssue), [
@@ -67,7 +68,7 @@ describe('jobs file: project field', () => {
 
   it('rejects a project that is not a string', () => {
     assert.throws(
-      () => parseJobsText(`project: [a]\n${JOBS}`, 'jobs.yaml'),
+      () => parseJobsText(`project: [a]\n${JOBS}`, 'jobs.yaml', shopRegistry()),
       /jobs\.yaml:1 project: must be a string/,
     );
   });

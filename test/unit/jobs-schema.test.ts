@@ -14,6 +14,7 @@ import {
 import { isTransient, mapConcurrent, withRetry } from '../../src/schedules/rpc';
 import { specMeaning, specModelOf } from '../../src/schedules/spec-model';
 import { fireTimesBetween } from '../../src/spec';
+import { shopRegistry } from '../helpers/jobs';
 
 const FULL = `version: 1
 defaults:
@@ -49,7 +50,7 @@ jobs:
 
 describe('jobs file: full schema', () => {
   it('fills unset fields from defaults and keeps per-job values', () => {
-    const file = parseJobsFile(FULL);
+    const file = parseJobsFile(FULL, '<jobs file>', shopRegistry());
     const [a, b] = file.jobs;
     assert.equal(a?.schedule.timezone, 'Asia/Shanghai');
     assert.equal(a?.schedule.jitter, '30s');
@@ -61,7 +62,7 @@ describe('jobs file: full schema', () => {
   });
 
   it('builds policies, jitter, bounds, skip calendars and the description into the schedule', () => {
-    const file = parseJobsFile(FULL);
+    const file = parseJobsFile(FULL, '<jobs file>', shopRegistry());
     const opts = scheduleOptionsFor(file.jobs[0]!, 'tq', file.calendars);
     assert.deepEqual(opts.policies, { overlap: 'BUFFER_ALL', catchupWindow: 600_000, pauseOnFailure: true });
     assert.equal(opts.spec.jitter, 30_000);
@@ -92,9 +93,10 @@ describe('lint', () => {
     env: e
     schedule: {cron: ["30 2 * * *", "30 1 * * *"], timezone: America/New_York}
 `;
-    const warnings = lintJobsFile(parseJobsText(text, 'j.yaml'), new Date('2026-01-01T00:00:00Z')).map(
-      formatWarning,
-    );
+    const warnings = lintJobsFile(
+      parseJobsText(text, 'j.yaml', shopRegistry()),
+      new Date('2026-01-01T00:00:00Z'),
+    ).map(formatWarning);
     assert.deepEqual(warnings, [
       "j.yaml:6 jobs[0].schedule.cron[0]: warning: '30 2 * * *' in America/New_York: DST gap on 2026-03-08: 02:30 does not exist on 2026-03-08; Temporal skips it: no run that day",
       "j.yaml:6 jobs[0].schedule.cron[1]: warning: '30 1 * * *' in America/New_York: DST overlap on 2026-11-01: 01:30 occurs twice on 2026-11-01; Temporal runs at both occurrences (05:30Z, 06:30Z)",
@@ -107,9 +109,10 @@ describe('lint', () => {
 jobs:
   - {id: done, type: daily-summary, customer: c, env: e, schedule: {every: 1h, endAt: "2020-06-01T00:00:00Z"}}
 `;
-    const warnings = lintJobsFile(parseJobsText(text, 'j.yaml'), new Date('2026-01-01T00:00:00Z')).map(
-      formatWarning,
-    );
+    const warnings = lintJobsFile(
+      parseJobsText(text, 'j.yaml', shopRegistry()),
+      new Date('2026-01-01T00:00:00Z'),
+    ).map(formatWarning);
     assert.deepEqual(warnings, [
       'j.yaml:4 jobs[0].schedule: warning: the schedule never fires after now (check endAt and skip)',
       'j.yaml:2 calendars.old: warning: every date is in the past (latest 2020-01-01)',
@@ -119,7 +122,7 @@ jobs:
 
 describe('change detection', () => {
   const build = (text: string) => {
-    const file = parseJobsFile(text);
+    const file = parseJobsFile(text, '<jobs file>', shopRegistry());
     return scheduleOptionsFor(file.jobs[0]!, 'tq', file.calendars);
   };
 

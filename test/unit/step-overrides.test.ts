@@ -1,12 +1,13 @@
 /** Per-job step policy overrides: validated against real step names, passed to the workflow in ms, merged over defaults. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BILLING_STEPS, DB_BACKUP_STEPS } from '../../examples/shop/steps';
 import { JobsFileError } from '../../src/errors';
-import { JOB_TYPES, overridableStepNames } from '../../src/job-types/registry';
+import { overridableStepNames } from '../../src/job-types/registry';
 import { parseJobsFile } from '../../src/jobs/load';
 import { runInputFor } from '../../src/schedules/build';
-import { BILLING_STEPS, DB_BACKUP_STEPS } from '../../workflows/job-steps';
 import { activityOptions, DEFAULT_HEARTBEAT_TIMEOUT } from '../../workflows/steps';
+import { shopRegistry } from '../helpers/jobs';
 
 const file = (steps: string, input = '{}') => `version: 1
 jobs:
@@ -22,7 +23,7 @@ ${steps}
 
 function issuesOf(text: string): string[] {
   try {
-    parseJobsFile(text, 'jobs.yaml');
+    parseJobsFile(text, 'jobs.yaml', shopRegistry());
   } catch (err) {
     if (err instanceof JobsFileError) return err.issues.map((i) => `${i.line}:${i.path}: ${i.message}`);
     throw err;
@@ -36,6 +37,8 @@ describe('step overrides in the jobs file', () => {
       file(
         '      chargeCard: { timeout: 30s, retry: { maximumAttempts: 5, initialInterval: 2s } }\n      refundCharge: { retry: { maximumInterval: 1m } }',
       ),
+      '<jobs file>',
+      shopRegistry(),
     );
     const job = jobs.jobs[0];
     assert.ok(job);
@@ -70,8 +73,8 @@ describe('step overrides in the jobs file', () => {
   });
 
   it('every job type declares its steps; billing lists compensations as overridable', () => {
-    for (const type of JOB_TYPES.values()) assert.ok(type.steps.length > 0, type.name);
-    assert.deepEqual(overridableStepNames(JOB_TYPES.get('billing') ?? { steps: [] }), [
+    for (const type of shopRegistry().list()) assert.ok(type.steps.length > 0, type.name);
+    assert.deepEqual(overridableStepNames(shopRegistry().get('billing') ?? { steps: [] }), [
       'reserveInvoice',
       'voidInvoice',
       'chargeCard',

@@ -13,6 +13,7 @@ import { connectNative } from '../../src/connection';
 import { OUTCOME } from '../../src/search-attributes';
 import type { JobRunInput, SagaReport, StepOverride } from '../../src/types';
 import { bundleWorkflows } from '../../src/worker/worker';
+import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const ctxInput = (jobId: string, input: unknown, steps?: Record<string, StepOverride>): JobRunInput => ({
@@ -64,7 +65,7 @@ describe('workflows with stubbed activities', () => {
 
   before(async () => {
     temporal = await startTestTemporal();
-    bundle = await bundleWorkflows();
+    bundle = await bundleWorkflows(shopRegistry());
   });
   after(async () => {
     await temporal?.stop();

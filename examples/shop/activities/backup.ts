@@ -5,10 +5,7 @@
  */
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { parseDuration } from '../../../src';
-import type { StepContext } from '../../../src';
-import { idempotencyKey } from '../../../src';
-import { requireDb } from '../../../src';
+import { idempotencyKey, parseDuration, requireDb, type StepContext } from '../../../src';
 
 /** Tables `db-backup` may copy, with the column that orders their rows. */
 export const BACKUP_TABLES = { orders: 'id', customers: 'id', products: 'sku', sync_source: 'id' } as const;

@@ -4,9 +4,7 @@
  * idempotency key; compensations find the effect to undo by the key of the step they undo.
  */
 import type { Pool } from 'pg';
-import type { StepContext } from '../../../src';
-import { idempotencyKey, localDate } from '../../../src';
-import { once, requireDb } from '../../../src';
+import { idempotencyKey, localDate, once, requireDb, type StepContext } from '../../../src';
 import { injectFailure, type FailureInjection } from './failure-injection';
 import { databasePaymentProvider, type PaymentProvider } from './payment-provider';
 

@@ -5,9 +5,7 @@
  */
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { StepContext } from '../../../src';
-import { idempotencyKey } from '../../../src';
-import { once, requireDb } from '../../../src';
+import { idempotencyKey, once, requireDb, type StepContext } from '../../../src';
 import { injectFailure, type FailureInjection } from './failure-injection';
 
 /** Step name of one shard, used for its idempotency key and for failure injection. */

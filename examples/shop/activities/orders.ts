@@ -5,10 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { parseDuration } from '../../../src';
-import type { StepContext } from '../../../src';
-import { idempotencyKey } from '../../../src';
-import { inTransaction, requireDb } from '../../../src';
+import { idempotencyKey, inTransaction, parseDuration, requireDb, type StepContext } from '../../../src';
 
 // Cancel the chosen pending orders and give their stock back, in one statement.
 const CANCEL_SQL = `

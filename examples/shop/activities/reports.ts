@@ -3,9 +3,7 @@
  * then save one report row per job and day. Re-running the same fire replaces the row: one report.
  */
 import type { Pool } from 'pg';
-import type { StepContext } from '../../../src';
-import { idempotencyKey, localDate } from '../../../src';
-import { requireDb } from '../../../src';
+import { idempotencyKey, localDate, requireDb, type StepContext } from '../../../src';
 
 /** The day's figures. */
 export interface OrdersAggregate {

@@ -1,8 +1,7 @@
 /** `daily-summary` steps: summarize the fire time's day, then publish it as a file. */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StepContext } from '../../../src';
-import { idempotencyKey, localDate } from '../../../src';
+import { idempotencyKey, localDate, type StepContext } from '../../../src';
 
 /** Summary of one day, as computed by `summarizeDay`. */
 export interface DaySummary {

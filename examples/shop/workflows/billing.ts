@@ -5,10 +5,14 @@
  */
 import type { Activities } from '../activities';
 import type { BillingInput } from '../inputs';
-import type { JobRunInput, SagaReport } from '../../../workflows/public';
+import {
+  StepRunner,
+  runSaga,
+  stepContext,
+  type JobRunInput,
+  type SagaReport,
+} from '../../../workflows/public';
 import { BILLING_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner, runSaga } from '../../../workflows/public';
 
 /** Result of a successful `billing` run. */
 export interface BillingResult {

@@ -4,10 +4,8 @@
  */
 import type { Activities } from '../activities';
 import type { CancelTimeoutOrdersInput } from '../inputs';
-import type { JobRunInput } from '../../../workflows/public';
+import { StepRunner, stepContext, type JobRunInput } from '../../../workflows/public';
 import { CANCEL_TIMEOUT_ORDERS_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner } from '../../../workflows/public';
 
 /** Result of a `cancel-timeout-orders` run. */
 export interface CancelTimeoutOrdersResult {

@@ -1,9 +1,7 @@
 /** The `daily-summary` job type: summarize the fire time's day, then publish the summary. */
 import type { Activities } from '../activities';
-import type { JobRunInput } from '../../../workflows/public';
+import { StepRunner, stepContext, type JobRunInput } from '../../../workflows/public';
 import { DAILY_SUMMARY_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner } from '../../../workflows/public';
 
 /** Result of a `daily-summary` run. */
 export interface DailySummaryResult {

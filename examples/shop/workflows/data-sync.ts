@@ -4,13 +4,11 @@
  * history grows past `maxHistoryEvents` (or the server suggests it), the run drains its in-flight
  * shards and continues as new with its progress, keeping every history small.
  */
-import type { Activities } from '../activities';
 import { continueAsNew, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import type { DataSyncInput } from '../inputs';
-import type { JobRunInput } from '../../../workflows/public';
+import { StepRunner, stepContext, type JobRunInput } from '../../../workflows/public';
 import { DATA_SYNC_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner } from '../../../workflows/public';
 
 /** Progress carried across continue-as-new. */
 export interface DataSyncProgress {

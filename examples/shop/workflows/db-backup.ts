@@ -2,10 +2,8 @@
 import type { Activities } from '../activities';
 import type { BackupResult } from '../activities/backup';
 import type { DbBackupInput } from '../inputs';
-import type { JobRunInput } from '../../../workflows/public';
+import { StepRunner, stepContext, type JobRunInput } from '../../../workflows/public';
 import { DB_BACKUP_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner } from '../../../workflows/public';
 
 /** Workflow of the `db-backup` job type. */
 export async function dbBackup(

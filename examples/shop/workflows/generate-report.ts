@@ -1,10 +1,8 @@
 /** The `generate-report` job type: the fire time's day of orders, as one report row. */
 import type { Activities } from '../activities';
 import type { OrdersAggregate } from '../activities/reports';
-import type { JobRunInput } from '../../../workflows/public';
+import { StepRunner, stepContext, type JobRunInput } from '../../../workflows/public';
 import { GENERATE_REPORT_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner } from '../../../workflows/public';
 
 /** Result of a `generate-report` run. */
 export interface GenerateReportResult extends OrdersAggregate {

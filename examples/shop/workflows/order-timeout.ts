@@ -3,13 +3,11 @@
  * order is created. It cancels the order when `timeoutMs` passes, unless a `paid` signal arrives
  * first. The wait is a durable timer: no polling table, and it survives worker restarts.
  */
-import type { Activities } from '../activities';
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import type { OrderTimeoutInput } from '../inputs';
-import type { JobRunInput } from '../../../workflows/public';
+import { StepRunner, stepContext, type JobRunInput } from '../../../workflows/public';
 import { ORDER_TIMEOUT_STEPS } from '../steps';
-import { stepContext } from '../../../workflows/public';
-import { StepRunner } from '../../../workflows/public';
 
 /** Signal sent when the order is paid. */
 export const paidSignal = defineSignal('paid');
