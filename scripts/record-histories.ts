@@ -19,7 +19,8 @@ import type { JobRunInput } from '../src/types';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { createWorker } from '../src/worker/worker';
 import { startTestDatabase } from '../test/helpers/database';
-import { shopRegistry } from '../test/helpers/jobs';
+import { SHOP_MODULE } from '../test/helpers/jobs';
+import { loadJobModules } from '../src/job-types/modules';
 import { startTestTemporal } from '../test/helpers/temporal';
 
 const OUT = join(__dirname, '..', '..', 'test', 'histories');
@@ -55,7 +56,14 @@ const RUNS: [string, string, JobRunInput][] = [
     ),
   ],
   ['db-backup', 'dbBackup', input({ table: 'sync_source', chunkSize: 50 })],
+  // Steps job types run on the generic workflow; their workflow type is the job type's name.
+  ['steps-command', 'command', input({ argv: [process.execPath, '-e', 'console.log("recorded")'] })],
+  ['steps-completed', 'recorded-saga', input({})],
+  ['steps-compensated', 'recorded-saga', input({ fail: true })],
 ];
+
+/** The shop example's job types, the built-in ones, and the saga fixture of the generic workflow. */
+const JOBS = [SHOP_MODULE, join(__dirname, '..', 'test', 'fixtures', 'steps-saga')];
 
 async function main(): Promise<void> {
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
@@ -68,8 +76,12 @@ async function main(): Promise<void> {
     const worker = await createWorker({
       connection: native,
       config: temporal.config,
-      registry: shopRegistry(),
-      deps: { dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-record-')), db: db.pool },
+      registry: loadJobModules(JOBS).registry,
+      deps: {
+        dataDir: mkdtempSync(join(tmpdir(), 'durable-cron-record-')),
+        db: db.pool,
+        allowCommand: true,
+      },
       shutdownGraceTime: '1s',
     });
     const { client } = connected;
