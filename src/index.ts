@@ -36,3 +36,10 @@ export type {
   StepPolicy,
   StepRetryPolicy,
 } from './types';
+export {
+  TEST_STEP_CONTEXT,
+  jobStep,
+  stepArgsForTest,
+  type StepArgsForTestOptions,
+  type TestStepArgs,
+} from './testing';

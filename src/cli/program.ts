@@ -8,6 +8,7 @@ import { configFrom } from './context';
 import type { ApplyFlags } from './commands/apply';
 import type { AuditFlags } from './commands/audit';
 import type { DevFlags } from './commands/dev';
+import type { InitFlags } from './commands/init';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
 import type { SetupFlags } from './commands/setup';
 import type { StartFlags } from './commands/start';
@@ -54,6 +55,22 @@ export function buildProgram(output: Output): Command {
     .option('--install-only', 'obtain the pinned Temporal CLI (build it if needed), print its path, and exit')
     .option('--json', 'print server details as JSON')
     .action(async (flags: DevFlags) => (await import('./commands/dev.js')).runDev(flags, output));
+
+  program
+    .command('init')
+    .description(
+      'create a project: package.json, an example job type (jobs/hello.ts) and its test, a jobs file, durable-cron.config.json',
+    )
+    .argument('[dir]', 'the project folder, created when missing (default: the current directory)')
+    .option('--force', 'also in a folder that has files (existing files are kept, never overwritten)')
+    .option(
+      '--durable-cron <spec>',
+      "the project's durable-cron dependency: a version range, or the path of a tarball or folder (default: ^<this version>)",
+    )
+    .option('--json', 'print what was created as JSON')
+    .action(async (dir: string | undefined, flags: InitFlags) =>
+      (await import('./commands/init.js')).runInit(dir, flags, output),
+    );
 
   const jobsOption = () =>
     new Option(
