@@ -61,7 +61,8 @@ export function scaffoldProject(options: ScaffoldOptions): ScaffoldResult {
     name,
     versions: {
       durableCron,
-      zod: caret(own.dependencies.zod ?? '4'),
+      // The project's zod must satisfy durable-cron's peer range: one zod for both.
+      zod: caret(own.peerDependencies.zod ?? '4'),
       typescript: caret(own.devDependencies.typescript ?? '5'),
       typesNode: caret(own.devDependencies['@types/node'] ?? '20'),
     },
@@ -142,7 +143,7 @@ function caret(spec: string): string {
 
 interface OwnPackage {
   version: string;
-  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
 
@@ -153,7 +154,7 @@ function ownPackage(): OwnPackage {
   const pkg = JSON.parse(readFileSync(path, 'utf8')) as Partial<OwnPackage>;
   return {
     version: pkg.version ?? '0.0.0',
-    dependencies: pkg.dependencies ?? {},
+    peerDependencies: pkg.peerDependencies ?? {},
     devDependencies: pkg.devDependencies ?? {},
   };
 }
