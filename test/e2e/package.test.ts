@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
@@ -175,6 +175,9 @@ describe('the package: npm pack, durable-cron init, npm install, and the project
 
   it("installs, and passes the project's own tests and type check against the declarations", async () => {
     await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], project, 180_000);
+    // One zod: the project's schemas are the instances durable-cron validates with (a peer dependency).
+    const zods = await ok('npm', ['ls', 'zod', '--all', '--parseable'], project, 30_000);
+    assert.deepEqual(zods.stdout.trim().split('\n'), [join(project, 'node_modules', 'zod')]);
     const tested = await ok('npm', ['test'], project, 90_000);
     assert.match(tested.stdout, /pass 3\b/);
     assert.match(tested.stdout, /fail 0\b/);
@@ -241,8 +244,15 @@ export async function flow(input: JobRunInput<{ n: number }>): Promise<string> {
         project,
         30_000,
       );
-      const workflowId = /run (hello-acme-\S+)/.exec(triggered.stdout)?.[1];
-      assert.ok(workflowId, triggered.stdout);
+      assert.match(triggered.stdout, /^Triggered hello-acme/);
+      // The CLI names the run when the schedule shows it in time; otherwise the schedule will.
+      const client = temporal.client;
+      const workflowId =
+        /run (hello-acme-\S+)/.exec(triggered.stdout)?.[1] ??
+        (await eventually('the triggered run', async () => {
+          const { recentActions } = (await client.schedule.getHandle('hello-acme').describe()).info;
+          return recentActions.at(-1)?.action.workflow.workflowId;
+        }));
       const result = (await withDeadline(
         temporal.client.workflow.getHandle(workflowId).result(),
         90_000,
