@@ -29,7 +29,7 @@ export function projectTemplates(options: TemplateOptions): TemplateFile[] {
     { path: 'package.json', content: packageJson(options) },
     { path: 'tsconfig.json', content: json(TSCONFIG) },
     { path: 'durable-cron.config.json', content: json({ jobs: 'jobs', file: 'jobs.yaml' }) },
-    { path: 'jobs.yaml', content: JOBS_YAML },
+    { path: 'jobs.yaml', content: jobsYaml(projectOf(options.name)) },
     { path: 'jobs/hello.ts', content: HELLO_JOB },
     { path: 'test/hello.test.ts', content: HELLO_TEST },
     { path: '.gitignore', content: 'node_modules/\n.data/\n' },
@@ -81,10 +81,21 @@ const TSCONFIG = {
   include: ['jobs', 'test'],
 };
 
-const JOBS_YAML = `# The jobs durable-cron schedules: one Temporal Schedule per job.
+/** The jobs file's `project:` for a package name: [a-z0-9][a-z0-9-]{0,62}. */
+function projectOf(name: string): string {
+  const project = name
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
+  return project === '' ? 'jobs' : project;
+}
+
+function jobsYaml(project: string): string {
+  return `# The jobs durable-cron schedules: one Temporal Schedule per job.
 # \`npm run validate\` checks this file, \`npm run apply\` makes Temporal's schedules match it
 # (\`npx durable-cron apply --dry-run\` prints the plan only), \`npm start\` does it all locally.
 version: 1
+project: ${project} # owner of these schedules in the namespace: apply --prune deletes only its own
 jobs:
   - id: hello-acme # schedule id and prefix of its runs' ids: lowercase letters, digits, dashes
     type: hello # the job type: the name of a defineJob in jobs/
@@ -97,6 +108,7 @@ jobs:
     input: # checked against the job type's input schema (jobs/hello.ts)
       greeting: Hello
 `;
+}
 
 const HELLO_JOB = `/**
  * An example job type. Each step is a plain async function that durable-cron runs as a Temporal

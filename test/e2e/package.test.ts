@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { EFFECTS_TABLE } from '../../src/db/tables';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -213,7 +214,7 @@ export async function flow(input: JobRunInput<{ n: number }>): Promise<string> {
 
   it('validates the jobs file with the job types of jobs/', async () => {
     const validated = await ok('npx', ['durable-cron', 'validate'], project, 30_000);
-    assert.match(validated.stdout, /jobs\.yaml: 1 job\(s\), no problems/);
+    assert.match(validated.stdout, /jobs\.yaml: 1 job\(s\) of project hello-jobs .*no problems/);
   });
 
   it('runs the example job: setup, apply, a worker pool, a triggered fire', async () => {
@@ -222,7 +223,7 @@ export async function flow(input: JobRunInput<{ n: number }>): Promise<string> {
     let worker: ChildProcess | undefined;
     let workerLog = '';
     try {
-      [temporal, database] = await Promise.all([startTestTemporal(), startTestDatabase()]);
+      [temporal, database] = await Promise.all([startTestTemporal(), startTestDatabase({ migrations: [] })]);
       const global = ['--address', temporal.server.address, '--task-queue', temporal.config.taskQueue];
       const env = { DATABASE_URL: database.url };
       await ok('npx', ['durable-cron', ...global, 'setup'], project, 60_000, env);
@@ -266,9 +267,10 @@ export async function flow(input: JobRunInput<{ n: number }>): Promise<string> {
       assert.deepEqual(report, { characters: announce.text.length });
       assert.deepEqual(result.saga.done, ['announce', 'report']);
       // `once` recorded the step's effect under its idempotency key in the worker's database.
-      const { rowCount } = await database.pool.query('SELECT 1 FROM effects WHERE idempotency_key = $1', [
-        `${workflowId}/announce`,
-      ]);
+      const { rowCount } = await database.pool.query(
+        `SELECT 1 FROM ${EFFECTS_TABLE} WHERE idempotency_key = $1`,
+        [`${workflowId}/announce`],
+      );
       assert.equal(rowCount, 1);
     } finally {
       if (worker) await stopGroup(worker);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
+import { EFFECTS_TABLE } from '../../src/db/tables';
 import { defineJob, jobStep, stepArgsForTest } from '../../src/index';
 import { count, startTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -19,7 +20,7 @@ const record = defineJob({
 describe('stepArgsForTest with a database', () => {
   let db: TestDatabase;
   before(async () => {
-    db = await startTestDatabase();
+    db = await startTestDatabase({ migrations: [] });
   });
   after(async () => {
     await db.close();
@@ -32,7 +33,7 @@ describe('stepArgsForTest with a database', () => {
     assert.deepEqual(await write.run(args), { result: 42, created: false });
     assert.equal(args.effects.size, 0, 'nothing kept in memory');
     assert.equal(
-      await count(db.pool, 'SELECT count(*)::int AS n FROM effects WHERE idempotency_key = $1', [
+      await count(db.pool, `SELECT count(*)::int AS n FROM ${EFFECTS_TABLE} WHERE idempotency_key = $1`, [
         args.idempotencyKey,
       ]),
       1,

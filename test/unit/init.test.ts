@@ -38,6 +38,7 @@ describe('init', () => {
     assert.equal(pkg.private, true);
     assert.deepEqual(pkg.dependencies, { 'durable-cron': `^${own.version}`, zod: '^4.6.7' });
     assert.equal(pkg.scripts.start, 'durable-cron start');
+    assert.match(readFileSync(join(result.dir, 'jobs.yaml'), 'utf8'), /^project: fresh /m);
     assert.deepEqual(JSON.parse(readFileSync(join(result.dir, 'durable-cron.config.json'), 'utf8')), {
       jobs: 'jobs',
       file: 'jobs.yaml',
