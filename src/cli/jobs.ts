@@ -16,17 +16,6 @@ export interface JobsFlags {
   file?: string;
 }
 
-/** Collects a repeatable `--jobs` option (commander `argParser`). */
-export function collectList(value: string, previous: string[] | undefined): string[] {
-  return [
-    ...(previous ?? []),
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== ''),
-  ];
-}
-
 /** The project config of a command (`--config`, else ./durable-cron.config.json). */
 export function projectFrom(command: Command): ProjectConfig {
   return readProjectConfig(command.optsWithGlobals<JobsFlags>().config);
