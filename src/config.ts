@@ -18,6 +18,76 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Default task queue the worker pool polls and schedules start workflows on. */
 export const DEFAULT_TASK_QUEUE = 'durable-cron';
 
+/**
+ * The variables durable-cron reads itself, by setting. {@link resolveConfig} reads the environment
+ * only through this map (besides {@link TEMPORAL_ENV_VARS}), so it is the complete list.
+ */
+export const DURABLE_CRON_ENV = {
+  taskQueue: 'DURABLE_CRON_TASK_QUEUE',
+  uiUrl: 'DURABLE_CRON_UI_URL',
+  databaseUrl: 'DATABASE_URL',
+  workflowBundle: 'DURABLE_CRON_WORKFLOW_BUNDLE',
+} as const;
+
+/**
+ * The Temporal client variables, read by `@temporalio/envconfig`. Only these (and
+ * {@link TEMPORAL_GRPC_META_PREFIX} ones) are handed to it, so a variable missing here is not
+ * read; a test checks the list against what envconfig reads.
+ */
+export const TEMPORAL_ENV_VARS = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_PROFILE',
+  'TEMPORAL_CONFIG_FILE',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION',
+  'TEMPORAL_CODEC_ENDPOINT',
+  'TEMPORAL_CODEC_AUTH',
+] as const;
+
+/** Prefix of the variables that add a gRPC header to every call: `TEMPORAL_GRPC_META_<HEADER>`. */
+export const TEMPORAL_GRPC_META_PREFIX = 'TEMPORAL_GRPC_META_';
+
+/** Where envconfig looks for its default config file; locations, not settings. */
+export const CONFIG_FILE_LOCATION_ENV_VARS = ['HOME', 'XDG_CONFIG_HOME', 'APPDATA'] as const;
+
+/**
+ * Every environment variable the configuration reads, besides `TEMPORAL_GRPC_META_*` (see
+ * {@link isConfigEnvVar}) and the config file locations.
+ */
+export const CONFIG_ENV_VARS: readonly string[] = [...TEMPORAL_ENV_VARS, ...Object.values(DURABLE_CRON_ENV)];
+
+/** Whether the configuration reads the variable `name` (a `TEMPORAL_GRPC_META_*` one included). */
+export function isConfigEnvVar(name: string): boolean {
+  return CONFIG_ENV_VARS.includes(name) || (name.startsWith(TEMPORAL_GRPC_META_PREFIX) && name.length > TEMPORAL_GRPC_META_PREFIX.length);
+}
+
+/**
+ * What a worker or `setup` away from the local dev server must be given: without them it would
+ * connect to `localhost:7233`, use the `default` namespace, and keep jobs' data in an embedded
+ * database of its own machine.
+ */
+export const REMOTE_DEPLOYMENT_ENV_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DATABASE_URL'] as const;
+
+/** The part of `env` envconfig may see: the Temporal variables and the config file locations. */
+function temporalEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names: readonly string[] = [...TEMPORAL_ENV_VARS, ...CONFIG_FILE_LOCATION_ENV_VARS];
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && (names.includes(entry[0]) || entry[0].startsWith(TEMPORAL_GRPC_META_PREFIX)),
+    ),
+  );
+}
+
 /** Settings given on the command line (or by a caller of the library); all optional. */
 export interface ConfigInput {
   readonly address?: string;
@@ -29,6 +99,8 @@ export interface ConfigInput {
   readonly uiUrl?: string;
   /** PostgreSQL connection string of the jobs' database (`DATABASE_URL`). */
   readonly databaseUrl?: string;
+  /** A workflow bundle made by `durable-cron bundle` (`DURABLE_CRON_WORKFLOW_BUNDLE`); worker only. */
+  readonly workflowBundle?: string;
 }
 
 /** Fully resolved settings. `connection` may hold secrets (API key, TLS keys): never print it. */
@@ -44,6 +116,8 @@ export interface ResolvedConfig {
    * May hold a password: never print it (use `describeDatabaseUrl`).
    */
   readonly databaseUrl?: string;
+  /** Absolute path of a prebuilt workflow bundle; `undefined` means the worker bundles at start. */
+  readonly workflowBundle?: string;
 }
 
 /** Connection settings shared by client and worker connections. */
@@ -58,28 +132,27 @@ export type ConnectionSettings = Pick<NativeConnectionOptions, 'tls' | 'apiKey' 
  * @throws {UsageError} for an unknown profile, an unreadable config file, or a malformed address
  */
 export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const envVars = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  const fromEnv = (setting: keyof typeof DURABLE_CRON_ENV) => nonEmpty(env[DURABLE_CRON_ENV[setting]]);
   let loaded: ReturnType<typeof loadClientConnectConfig>;
   try {
-    loaded = loadClientConnectConfig({ profile: input.profile, overrideEnvVars: envVars });
+    loaded = loadClientConnectConfig({ profile: input.profile, overrideEnvVars: temporalEnv(env) });
   } catch (err) {
     throw new UsageError(`Temporal client configuration: ${errorMessage(err)}`, { cause: err });
   }
   const address = nonEmpty(input.address) ?? loaded.connectionOptions.address ?? DEFAULT_ADDRESS;
   validateAddress(address);
   const namespace = nonEmpty(input.namespace) ?? loaded.namespace ?? DEFAULT_NAMESPACE;
-  const taskQueue = nonEmpty(input.taskQueue) ?? nonEmpty(env.DURABLE_CRON_TASK_QUEUE) ?? DEFAULT_TASK_QUEUE;
-  const uiUrl = (nonEmpty(input.uiUrl) ?? nonEmpty(env.DURABLE_CRON_UI_URL) ?? defaultUiUrl(address)).replace(
+  const taskQueue = nonEmpty(input.taskQueue) ?? fromEnv('taskQueue') ?? DEFAULT_TASK_QUEUE;
+  const uiUrl = (nonEmpty(input.uiUrl) ?? fromEnv('uiUrl') ?? defaultUiUrl(address)).replace(
     /\/+$/,
     '',
   );
   const { tls, apiKey, metadata } = loaded.connectionOptions;
-  const databaseUrl = nonEmpty(input.databaseUrl) ?? nonEmpty(env.DATABASE_URL);
+  const databaseUrl = nonEmpty(input.databaseUrl) ?? fromEnv('databaseUrl');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError('--database-url / DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const workflowBundle = nonEmpty(input.workflowBundle) ?? fromEnv('workflowBundle');
   return {
     address,
     namespace,
@@ -87,6 +160,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     uiUrl,
     connection: { address, tls: tls ?? undefined, apiKey, metadata },
     ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    ...(workflowBundle !== undefined ? { workflowBundle: resolvePath(workflowBundle) } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface GlobalFlags {
   uiUrl?: string;
   /** Only on commands that use the jobs' database. */
   databaseUrl?: string;
+  /** Only on `worker`. */
+  workflowBundle?: string;
   verbose?: boolean;
 }
 
@@ -25,6 +27,7 @@ export function configFrom(command: Command): ResolvedConfig {
     profile: flags.profile,
     uiUrl: flags.uiUrl,
     databaseUrl: flags.databaseUrl,
+    workflowBundle: flags.workflowBundle,
   });
 }
 

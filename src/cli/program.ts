@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { configFrom } from './context';
 import type { ApplyFlags } from './commands/apply';
 import type { AuditFlags } from './commands/audit';
+import type { BundleFlags } from './commands/bundle';
 import type { DevFlags } from './commands/dev';
 import type { InitFlags } from './commands/init';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
@@ -139,6 +140,16 @@ export function buildProgram(output: Output): Command {
   registerScheduleCommands(program, output);
 
   program
+    .command('bundle')
+    .description('build the workflow bundle of the job types ahead of time, for worker --workflow-bundle')
+    .option('--out <file>', 'where to write the bundle (required)')
+    .addOption(jobsOption())
+    .option('--json', 'print what was written as JSON')
+    .action(async (flags: BundleFlags, cmd: Command) =>
+      (await import('./commands/bundle.js')).runBundle(flags, output, cmd),
+    );
+
+  program
     .command('worker')
     .description('run the worker pool: N processes polling the task queue (drains on SIGINT/SIGTERM)')
     .option('--processes <n>', 'worker processes (default: number of CPU cores)')
@@ -151,6 +162,10 @@ export function buildProgram(output: Output): Command {
       new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
     )
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
+    .option(
+      '--workflow-bundle <file>',
+      'use this bundle made by `durable-cron bundle` instead of bundling at start (env DURABLE_CRON_WORKFLOW_BUNDLE)',
+    )
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
     .option('--log-format <format>', 'text (readable) or json (one object per line)', 'text')
     .addOption(jobsOption())

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import type { ResolvedConfig } from '../config';
 import type { MigrationSet } from '../db/migrate';
@@ -16,6 +16,7 @@ import type { LogFormat } from './log';
 import { startMetricsServer } from './metrics';
 import { Supervisor, type SlotStatus } from './supervisor';
 import { loadJobModules } from '../job-types/modules';
+import type { JobTypeRegistry } from '../job-types/registry';
 import type { WorkerPermissions } from './pool-messages';
 import { bundleWorkflows, type WorkerLimits } from './worker';
 
@@ -41,6 +42,11 @@ export interface WorkerPoolOptions {
   readonly jobs: readonly string[];
   /** What the built-in http and command job types may do. @default nothing */
   readonly permissions?: WorkerPermissions;
+  /**
+   * A bundle file made by `durable-cron bundle` (checked by the caller) the processes use; the
+   * pool bundles the job types' workflows itself when absent.
+   */
+  readonly workflowBundle?: string;
   /** Serve `/metrics` and `/healthz` on this port. */
   readonly metricsPort?: number;
   /** Host of the metrics endpoint. @default 0.0.0.0 */
@@ -61,6 +67,13 @@ export interface WorkerPool {
   /** Stops every process gracefully; resolves when all have exited and resources are released. */
   drain(): Promise<void>;
 }
+
+/**
+ * How long a drain may run past the grace period (processes closing connections and exiting)
+ * before stragglers are killed: a supervisor (Docker's `stop_grace_period`, Kubernetes'
+ * `terminationGracePeriodSeconds`) should allow the pool at least grace + this.
+ */
+export const DRAIN_MARGIN_MS = 15_000;
 
 /** Default number of worker processes: one per CPU core. */
 export function defaultProcesses(): number {
@@ -90,28 +103,41 @@ async function openEmbeddedForPool(
   return opened;
 }
 
-/** Builds the workflow bundle once, starts the processes and (optionally) the metrics endpoint. */
-export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
-  const processes = options.processes ?? defaultProcesses();
+/** Bundles the workflows once for every process, into a file in a new temporary folder. */
+async function bundleOnce(options: WorkerPoolOptions, registry: JobTypeRegistry): Promise<string> {
   options.logger.info('bundling workflows once for all processes');
-  const loaded = loadJobModules(options.jobs);
-  const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? loaded.registry);
-  const embedded = await openEmbeddedForPool(options, loaded.migrations);
-  const config: ResolvedConfig = embedded
-    ? { ...options.config, databaseUrl: embedded.databaseUrl }
-    : options.config;
+  const bundle = await bundleWorkflows(options.testHooks?.workflowsPath ?? registry);
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-pool-'));
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
+  return bundlePath;
+}
+
+/** Builds (or takes) the workflow bundle once, starts the processes and (optionally) the metrics endpoint. */
+export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const processes = options.processes ?? defaultProcesses();
+  const loaded = loadJobModules(options.jobs);
+  const bundlePath = options.workflowBundle ?? (await bundleOnce(options, loaded.registry));
+  // A prebuilt bundle belongs to the caller; one built here goes with its temporary folder.
+  const removeBundle = () => {
+    if (options.workflowBundle === undefined) rmSync(dirname(bundlePath), { recursive: true, force: true });
+  };
+  const embedded = await openEmbeddedForPool(options, loaded.migrations).catch((err: unknown) => {
+    removeBundle();
+    throw err;
+  });
+  const config: ResolvedConfig = embedded
+    ? { ...options.config, databaseUrl: embedded.databaseUrl }
+    : options.config;
   const cleanup = async () => {
-    rmSync(dir, { recursive: true, force: true });
+    removeBundle();
     await embedded?.close();
   };
 
   const supervisor = new Supervisor({
     processes,
     logger: options.logger,
-    drainTimeoutMs: options.graceMs + 15_000,
+    drainTimeoutMs: options.graceMs + DRAIN_MARGIN_MS,
     startMessage: async (slot) => ({
       type: 'start',
       slot,

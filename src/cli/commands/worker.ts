@@ -7,6 +7,7 @@ import { connectClient } from '../../connection';
 import { checkAllowHttpEntry } from '../../../activities/http';
 import { UsageError } from '../../errors';
 import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
+import { checkWorkflowBundle } from '../../worker/bundle-file';
 import { StructuredLogger, parseLogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
 import { parseLogLevel } from '../../worker/runtime';
@@ -82,6 +83,7 @@ export async function runWorker(
     maxCachedWorkflows: positiveInt('max-cached-workflows', flags.maxCachedWorkflows, 0),
   };
   const metricsPort = positiveInt('metrics-port', flags.metricsPort, 0, 65_535);
+  if (config.workflowBundle !== undefined) checkWorkflowBundle(config.workflowBundle, registry);
   // Fail with one clear line when the server is unreachable, the namespace does not exist or lacks
   // durable-cron's search attributes, instead of processes crash-looping.
   const probe = await connectClient(config);
@@ -107,6 +109,7 @@ export async function runWorker(
     logFormat,
     logger,
     metricsPort,
+    workflowBundle: config.workflowBundle,
     jobs: modules,
     permissions: { allowHttp, allowCommand },
   });
@@ -116,6 +119,7 @@ export async function runWorker(
     namespace: config.namespace,
     address: config.address,
     jobTypes: registry.names().join(', '),
+    ...(config.workflowBundle ? { workflowBundle: config.workflowBundle } : {}),
     ...(allowHttp ? { allowHttp: allowHttp.join(',') } : {}),
     ...(allowCommand ? { allowCommand } : {}),
     ...(pool.metricsPort === undefined ? {} : { metricsPort: pool.metricsPort }),
