@@ -67,7 +67,10 @@ export const CONFIG_ENV_VARS: readonly string[] = [...TEMPORAL_ENV_VARS, ...Obje
 
 /** Whether the configuration reads the variable `name` (a `TEMPORAL_GRPC_META_*` one included). */
 export function isConfigEnvVar(name: string): boolean {
-  return CONFIG_ENV_VARS.includes(name) || (name.startsWith(TEMPORAL_GRPC_META_PREFIX) && name.length > TEMPORAL_GRPC_META_PREFIX.length);
+  return (
+    CONFIG_ENV_VARS.includes(name) ||
+    (name.startsWith(TEMPORAL_GRPC_META_PREFIX) && name.length > TEMPORAL_GRPC_META_PREFIX.length)
+  );
 }
 
 /**
@@ -83,7 +86,8 @@ function temporalEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).filter(
       (entry): entry is [string, string] =>
-        entry[1] !== undefined && (names.includes(entry[0]) || entry[0].startsWith(TEMPORAL_GRPC_META_PREFIX)),
+        entry[1] !== undefined &&
+        (names.includes(entry[0]) || entry[0].startsWith(TEMPORAL_GRPC_META_PREFIX)),
     ),
   );
 }
@@ -143,10 +147,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
   validateAddress(address);
   const namespace = nonEmpty(input.namespace) ?? loaded.namespace ?? DEFAULT_NAMESPACE;
   const taskQueue = nonEmpty(input.taskQueue) ?? fromEnv('taskQueue') ?? DEFAULT_TASK_QUEUE;
-  const uiUrl = (nonEmpty(input.uiUrl) ?? fromEnv('uiUrl') ?? defaultUiUrl(address)).replace(
-    /\/+$/,
-    '',
-  );
+  const uiUrl = (nonEmpty(input.uiUrl) ?? fromEnv('uiUrl') ?? defaultUiUrl(address)).replace(/\/+$/, '');
   const { tls, apiKey, metadata } = loaded.connectionOptions;
   const databaseUrl = nonEmpty(input.databaseUrl) ?? fromEnv('databaseUrl');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {

@@ -5,7 +5,7 @@
  * file before it starts anything, so a missing, corrupt or stale bundle fails with one line.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { UsageError, errorMessage } from '../errors';
 import type { JobTypeRegistry } from '../job-types/registry';
@@ -30,12 +30,11 @@ const SOURCE_MAP_MARK = '\n//# sourceMappingURL=data:';
 
 /** Version of the `@temporalio/workflow` this durable-cron bundles. */
 export function temporalWorkflowVersion(): string {
-  return (require('@temporalio/workflow/package.json') as { version: string }).version;
+  return packageVersion(require.resolve('@temporalio/workflow/package.json'));
 }
 
-function durableCronVersion(): string {
-  // dist/src/worker/ → the package root.
-  return (require('../../../package.json') as { version: string }).version;
+function packageVersion(path: string): string {
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 /** Names of the workflows a worker with `registry` needs in its bundle. */
@@ -57,7 +56,8 @@ export async function writeWorkflowBundle(
 ): Promise<{ manifest: BundleManifest; bytes: number }> {
   const { code } = await bundleWorkflows(registry);
   const manifest: BundleManifest = {
-    durableCron: durableCronVersion(),
+    // dist/src/worker/ → the package root.
+    durableCron: packageVersion(join(__dirname, '..', '..', '..', 'package.json')),
     temporalWorkflow: temporalWorkflowVersion(),
     workflows: neededWorkflows(registry),
   };
@@ -87,8 +87,7 @@ export function checkWorkflowBundle(path: string, registry: JobTypeRegistry): Bu
   try {
     code = readFileSync(path, 'utf8');
   } catch (err) {
-    const reason =
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(err);
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(err);
     throw new UsageError(`${WORKFLOW_BUNDLE_SOURCE} ${path}: ${reason}`, { cause: err });
   }
   const line = code.split('\n').find((l) => l.startsWith(MANIFEST_PREFIX));
