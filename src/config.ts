@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { loadClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { resolveTls, type TlsInput } from './config-tls';
 import { UsageError, errorMessage } from './errors';
 
 /** Default Temporal frontend address: the local dev server. */
@@ -18,8 +19,11 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Default task queue the worker pool polls and schedules start workflows on. */
 export const DEFAULT_TASK_QUEUE = 'durable-cron';
 
-/** Settings given on the command line (or by a caller of the library); all optional. */
-export interface ConfigInput {
+/**
+ * Settings given on the command line (or by a caller of the library); all optional. The TLS and
+ * API-key fields are described in {@link TlsInput}.
+ */
+export interface ConfigInput extends TlsInput {
   readonly address?: string;
   readonly namespace?: string;
   readonly taskQueue?: string;
@@ -55,19 +59,20 @@ export type ConnectionSettings = Pick<NativeConnectionOptions, 'tls' | 'apiKey' 
  * Resolves the configuration.
  * @param input flags; `undefined` fields fall through to lower layers
  * @param env the environment to read (`process.env` in the CLI)
- * @throws {UsageError} for an unknown profile, an unreadable config file, or a malformed address
+ * @throws {UsageError} for an unknown profile, an unreadable config file, a malformed address, or
+ *   a TLS / API-key setting that cannot be used (see `resolveTls`)
  */
 export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const envVars = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  let loaded: ReturnType<typeof loadClientConnectConfig>;
+  let loaded: ReturnType<typeof loadClientConfigProfile>;
   try {
-    loaded = loadClientConnectConfig({ profile: input.profile, overrideEnvVars: envVars });
+    loaded = loadClientConfigProfile({ profile: input.profile, overrideEnvVars: envVars });
   } catch (err) {
     throw new UsageError(`Temporal client configuration: ${errorMessage(err)}`, { cause: err });
   }
-  const address = nonEmpty(input.address) ?? loaded.connectionOptions.address ?? DEFAULT_ADDRESS;
+  const address = nonEmpty(input.address) ?? loaded.address ?? DEFAULT_ADDRESS;
   validateAddress(address);
   const namespace = nonEmpty(input.namespace) ?? loaded.namespace ?? DEFAULT_NAMESPACE;
   const taskQueue = nonEmpty(input.taskQueue) ?? nonEmpty(env.DURABLE_CRON_TASK_QUEUE) ?? DEFAULT_TASK_QUEUE;
@@ -75,7 +80,9 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     /\/+$/,
     '',
   );
-  const { tls, apiKey, metadata } = loaded.connectionOptions;
+  const profileName = nonEmpty(input.profile) ?? nonEmpty(envVars.TEMPORAL_PROFILE) ?? 'default';
+  const { tls, apiKey } = resolveTls(input, loaded, envVars, profileName);
+  const metadata = loaded.grpcMeta;
   const databaseUrl = nonEmpty(input.databaseUrl) ?? nonEmpty(env.DATABASE_URL);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError('--database-url / DATABASE_URL must start with postgres:// or postgresql://');
@@ -85,7 +92,12 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     namespace,
     taskQueue,
     uiUrl,
-    connection: { address, tls: tls ?? undefined, apiKey, metadata },
+    connection: {
+      address,
+      ...(tls !== undefined ? { tls } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+    },
     ...(databaseUrl !== undefined ? { databaseUrl } : {}),
   };
 }

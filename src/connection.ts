@@ -6,6 +6,7 @@ import { connect as tcpConnect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ResolvedConfig } from './config';
+import { explainConnectError } from './connection-errors';
 import { TemporalUnavailableError, errorMessage } from './errors';
 
 /** How long to wait for the server before giving up. @default 5 seconds */
@@ -31,7 +32,7 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
   try {
     connection = await Connection.connect({ ...config.connection, connectTimeout: CONNECT_TIMEOUT_MS });
   } catch (err) {
-    throw new TemporalUnavailableError(config.address, describeConnectError(err), { cause: err });
+    throw await connectFailed(config, err);
   }
   const client = new Client({ connection, namespace: config.namespace });
   let closed = false;
@@ -60,8 +61,14 @@ export async function connectNative(config: ResolvedConfig): Promise<NativeConne
   try {
     return await withTimeout(Native.connect(config.connection), CONNECT_TIMEOUT_MS * 2);
   } catch (err) {
-    throw new TemporalUnavailableError(config.address, describeConnectError(err), { cause: err });
+    throw await connectFailed(config, err);
   }
+}
+
+/** The one-line error for a failed connect: a TLS or credentials problem if found, else why. */
+async function connectFailed(config: ResolvedConfig, err: unknown): Promise<TemporalUnavailableError> {
+  const detail = (await explainConnectError(err, config.connection)) ?? describeConnectError(err, config);
+  return new TemporalUnavailableError(config.address, detail, { cause: err });
 }
 
 const REFUSED = 'connection refused (is the server running? try `durable-cron dev`)';
@@ -98,12 +105,14 @@ export async function probeAddress(address: string): Promise<string | undefined>
   });
 }
 
-function describeConnectError(err: unknown): string {
+function describeConnectError(err: unknown, config: ResolvedConfig): string {
   const message = errorMessage(err);
   if (/deadline|timed? ?out/i.test(message))
     return 'no answer (is the server running? try `durable-cron dev`)';
   if (/ECONNREFUSED|connection refused|Connection refused/i.test(message)) return REFUSED;
-  return message.split('\n')[0] ?? message;
+  const line = message.split('\n')[0] ?? message;
+  const key = config.connection.apiKey;
+  return key ? line.split(key).join('<api key>') : line;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
