@@ -30,35 +30,45 @@ const UNTRUSTED = new Set([
 
 /**
  * Explains a failed connect or first call.
- * @returns one line saying what is wrong and what to do, or undefined when no TLS or credentials
- *   problem is found (the caller keeps its generic explanation)
+ * @returns one line saying what is wrong and what to do, and whether the server refused the
+ *   credentials; undefined when no TLS or credentials problem is found (the caller keeps its
+ *   generic explanation)
  */
 export async function explainConnectError(
   err: unknown,
   settings: ConnectionSettings,
-): Promise<string | undefined> {
+): Promise<{ readonly credentials: boolean; readonly line: string } | undefined> {
   const refused = credentialsProblem(err, settings.apiKey !== undefined);
-  const explained = refused ?? (await probeTls(settings));
-  return explained === undefined ? undefined : redact(explained, settings.apiKey);
+  if (refused !== undefined) return { credentials: true, line: redact(refused, settings.apiKey) };
+  const tls = await probeTls(settings);
+  return tls === undefined ? undefined : { credentials: false, line: redact(tls, settings.apiKey) };
 }
 
 /**
- * One line for an UNAUTHENTICATED or PERMISSION_DENIED reply found in `err` or its causes.
- * @param hasApiKey whether an API key was sent, to say whether to check it or to give one
+ * One line for an UNAUTHENTICATED or PERMISSION_DENIED reply found in `err` or its causes, from
+ * the gRPC client (status code) or the worker's native connection (status text).
+ * @param hasApiKey whether an API key was sent: to say whether to check it or to give one;
+ *   `undefined` when not known
  */
-export function credentialsProblem(err: unknown, hasApiKey: boolean): string | undefined {
+export function credentialsProblem(err: unknown, hasApiKey?: boolean): string | undefined {
   for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 6; depth += 1) {
     const code = (e as { code?: unknown }).code;
     const text = errorMessage(e);
-    const reason = ((e as { details?: unknown }).details as string | undefined) || text;
-    const short = reason.replace(/^\d+ [A-Z_]+: /, '').split('\n')[0] ?? '';
-    if (code === 16 || /\bUNAUTHENTICATED\b|code: 'Unauthenticated'|Unauthenticated/.test(text)) {
-      return hasApiKey
-        ? `the server refused the API key (UNAUTHENTICATED: ${short}): check the key given with ${HINT_KEY}`
-        : `the server requires authentication (UNAUTHENTICATED: ${short}): give an API key with ${HINT_KEY}, or a client certificate with ${HINT_CERT}`;
+    const details = (e as { details?: unknown }).details;
+    // The native (worker) connection words it `code: '<status text>', message: "<reason>"`.
+    const reason =
+      typeof details === 'string' && details !== ''
+        ? details
+        : (/message: "([^"]*)"/.exec(text)?.[1] ?? text);
+    const short = (reason.replace(/^\d+ [A-Z_]+: /, '').split('\n')[0] ?? '').slice(0, 200);
+    if (code === 16 || /\bUNAUTHENTICATED\b|not have valid authentication credentials/.test(text)) {
+      if (hasApiKey === false) {
+        return `the server requires authentication (UNAUTHENTICATED: ${short}): give an API key with ${HINT_KEY}, or a client certificate with ${HINT_CERT}`;
+      }
+      return `the server refused the ${hasApiKey ? 'API key' : 'credentials'} (UNAUTHENTICATED: ${short}): check the key given with ${HINT_KEY}`;
     }
-    if (code === 7 || /\bPERMISSION_DENIED\b|code: 'Permission denied'|PermissionDenied/.test(text)) {
-      return `the server denied access (PERMISSION_DENIED: ${short}): the credentials are valid but not allowed this namespace or call; check the API key or client certificate and --namespace`;
+    if (code === 7 || /\bPERMISSION_DENIED\b|caller does not have permission/.test(text)) {
+      return `the server denied access (PERMISSION_DENIED: ${short}): the credentials are not allowed this namespace or call; check the API key or client certificate and --namespace`;
     }
     e = (e as { cause?: unknown }).cause;
   }

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ResolvedConfig } from './config';
 import { explainConnectError } from './connection-errors';
-import { TemporalUnavailableError, errorMessage } from './errors';
+import { TemporalAuthError, TemporalUnavailableError, errorMessage, type DurableCronError } from './errors';
 
 /** How long to wait for the server before giving up. @default 5 seconds */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -22,7 +22,9 @@ export interface ConnectedClient {
 
 /**
  * Connects a client to the configured server and namespace.
- * @throws {TemporalUnavailableError} when the server does not answer within {@link CONNECT_TIMEOUT_MS}
+ * @throws {TemporalUnavailableError} when the server does not answer within {@link CONNECT_TIMEOUT_MS},
+ *   or the TLS settings do not fit the server (the reason says which)
+ * @throws {TemporalAuthError} when the server refuses the API key or client certificate
  */
 export async function connectClient(config: ResolvedConfig): Promise<ConnectedClient> {
   // gRPC keeps retrying a refused connection until its deadline; a plain TCP connect knows at once.
@@ -49,7 +51,8 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
 
 /**
  * Connects a worker-side (native) connection.
- * @throws {TemporalUnavailableError} when the server does not answer
+ * @throws {TemporalUnavailableError} when the server does not answer, or TLS does not fit
+ * @throws {TemporalAuthError} when the server refuses the credentials
  */
 export async function connectNative(config: ResolvedConfig): Promise<NativeConnection> {
   // Loaded here, not at the top: the worker package (native bridge) costs client-only commands
@@ -66,8 +69,10 @@ export async function connectNative(config: ResolvedConfig): Promise<NativeConne
 }
 
 /** The one-line error for a failed connect: a TLS or credentials problem if found, else why. */
-async function connectFailed(config: ResolvedConfig, err: unknown): Promise<TemporalUnavailableError> {
-  const detail = (await explainConnectError(err, config.connection)) ?? describeConnectError(err, config);
+async function connectFailed(config: ResolvedConfig, err: unknown): Promise<DurableCronError> {
+  const explained = await explainConnectError(err, config.connection);
+  if (explained?.credentials) return new TemporalAuthError(config.address, explained.line, { cause: err });
+  const detail = explained?.line ?? describeConnectError(err, config);
   return new TemporalUnavailableError(config.address, detail, { cause: err });
 }
 
