@@ -39,12 +39,9 @@ export interface ResolvedTls {
 type Source = { readonly label: string; readonly source: ConfigDataSource };
 
 const ENV = {
-  tls: 'TEMPORAL_TLS',
   ca: ['TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA'],
   cert: ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_CERT_DATA'],
   key: ['TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_CLIENT_KEY_DATA'],
-  serverName: 'TEMPORAL_TLS_SERVER_NAME',
-  apiKey: 'TEMPORAL_API_KEY',
 } as const;
 
 /**
@@ -64,9 +61,10 @@ export function resolveTls(
   env: Readonly<Record<string, string>>,
   profileName: string,
 ): ResolvedTls {
-  const fromProfile = (key: string) => `profile '${profileName}' tls.${key}`;
-  const labelFor = (names: readonly string[], key: string) =>
-    names.find((n) => env[n] !== undefined) ?? fromProfile(key);
+  /** The env var that set a file setting, else the profile key (`tls.client_cert_path`). */
+  const labelFor = (names: readonly string[], key: string, source: ConfigDataSource) =>
+    names.find((n) => env[n] !== undefined) ??
+    `profile '${profileName}' tls.${key}_${'path' in source ? 'path' : 'data'}`;
 
   const fileFlags = (['tlsCa', 'tlsCert', 'tlsKey', 'tlsServerName'] as const).filter(
     (k) => input[k] !== undefined,
@@ -85,11 +83,8 @@ export function resolveTls(
     if (input[k]?.trim() === '') throw new UsageError(`${flagName(k)} must not be empty`);
   }
 
-  const apiKey = input.apiKeyFile !== undefined ? readApiKey(input.apiKeyFile) : profile.apiKey;
-  if (apiKey !== undefined && input.apiKeyFile === undefined && apiKey.trim() === '') {
-    const where = env[ENV.apiKey] !== undefined ? ENV.apiKey : `profile '${profileName}' api_key`;
-    throw new UsageError(`${where} is empty: give the API key or unset it`);
-  }
+  // An empty TEMPORAL_API_KEY (or api_key = "") means no key, as an empty variable usually does.
+  const apiKey = input.apiKeyFile !== undefined ? readApiKey(input.apiKeyFile) : nonEmpty(profile.apiKey);
 
   const p = profile.tls;
   const enabled =
@@ -100,15 +95,20 @@ export function resolveTls(
     apiKey !== undefined;
   if (!enabled) return apiKey !== undefined ? { apiKey } : {};
 
-  const pick = (flag: keyof TlsInput, value: ConfigDataSource | undefined, label: string) =>
+  const pick = (
+    flag: keyof TlsInput,
+    value: ConfigDataSource | undefined,
+    names: readonly string[],
+    key: string,
+  ): Source | undefined =>
     input[flag] !== undefined
       ? { label: flagName(flag), source: { path: input[flag] as string } }
       : value !== undefined
-        ? { label, source: value }
+        ? { label: labelFor(names, key, value), source: value }
         : undefined;
-  const ca = pick('tlsCa', p?.serverCACert, labelFor(ENV.ca, 'server_ca_cert'));
-  const cert = pick('tlsCert', p?.clientCert, labelFor(ENV.cert, 'client_cert'));
-  const key = pick('tlsKey', p?.clientKey, labelFor(ENV.key, 'client_key'));
+  const ca = pick('tlsCa', p?.serverCACert, ENV.ca, 'server_ca_cert');
+  const cert = pick('tlsCert', p?.clientCert, ENV.cert, 'client_cert');
+  const key = pick('tlsKey', p?.clientKey, ENV.key, 'client_key');
   if ((cert === undefined) !== (key === undefined)) {
     throw new UsageError(
       cert === undefined
