@@ -108,7 +108,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
  */
 export function defaultUiUrl(address: string): string {
   const { host, port } = splitAddress(address);
-  if (host.endsWith('.tmprl.cloud')) return 'https://cloud.temporal.io';
+  if (host.endsWith('.tmprl.cloud') || host.endsWith('.api.temporal.io')) return 'https://cloud.temporal.io';
   if (host === 'localhost' || host === '127.0.0.1' || host === '::1')
     return `http://localhost:${port + 1000}`;
   return `http://${host}:8080`;

@@ -12,7 +12,7 @@ import type { ConnectionSettings } from './config';
 import { errorMessage } from './errors';
 
 /** How long the diagnosing handshake may take. */
-const PROBE_TIMEOUT_MS = 3_000;
+const PROBE_TIMEOUT_MS = 2_000;
 
 const HINT_CA = 'give the CA that signed it with --tls-ca (or TEMPORAL_TLS_SERVER_CA_CERT_PATH)';
 const HINT_CERT =
