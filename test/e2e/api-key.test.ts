@@ -115,7 +115,7 @@ describe('API keys reach the server as a bearer token over TLS', () => {
     assertRefused(fromFlag, /refused the API key/, fileKey, envKey, profileKey);
   });
 
-  it("an API key alone turns TLS on with the system's CAs; --no-tls turns it off", async () => {
+  it("an API key alone turns TLS on with the system's CAs, as --tls does; --no-tls turns it off", async () => {
     // The test CA stands in for the system's (grpc-js reads its default roots from
     // GRPC_DEFAULT_SSL_ROOTS_FILE_PATH): no TLS flag or TEMPORAL_TLS* variable is given.
     const [r, auth] = await call(['--address', server.address], {
@@ -124,6 +124,14 @@ describe('API keys reach the server as a bearer token over TLS', () => {
     });
     assert.equal(auth, `Bearer ${envKey}`, 'the call came over TLS');
     assertRefused(r, /refused the API key/, envKey);
+    const [withFlag, flagAuth] = await call(
+      ['--address', server.address, '--tls', '--api-key-file', keyFile],
+      {
+        GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: pki.ca,
+      },
+    );
+    assert.equal(flagAuth, `Bearer ${fileKey}`, '--tls: the call came over TLS');
+    assertRefused(withFlag, /refused the API key/, fileKey);
     const [plain, none] = await call(['--address', server.address, '--no-tls'], { TEMPORAL_API_KEY: envKey });
     assert.equal(none, undefined, 'nothing reached the TLS server in plaintext');
     assert.notEqual(plain.code, 0);
