@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { loadClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { resolveTls, type TlsInput } from './config-tls';
 import { UsageError, errorMessage } from './errors';
 
 /** Default Temporal frontend address: the local dev server. */
@@ -92,8 +93,11 @@ function temporalEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-/** Settings given on the command line (or by a caller of the library); all optional. */
-export interface ConfigInput {
+/**
+ * Settings given on the command line (or by a caller of the library); all optional. The TLS and
+ * API-key fields are described in {@link TlsInput}.
+ */
+export interface ConfigInput extends TlsInput {
   readonly address?: string;
   readonly namespace?: string;
   readonly taskQueue?: string;
@@ -133,22 +137,26 @@ export type ConnectionSettings = Pick<NativeConnectionOptions, 'tls' | 'apiKey' 
  * Resolves the configuration.
  * @param input flags; `undefined` fields fall through to lower layers
  * @param env the environment to read (`process.env` in the CLI)
- * @throws {UsageError} for an unknown profile, an unreadable config file, or a malformed address
+ * @throws {UsageError} for an unknown profile, an unreadable config file, a malformed address, or
+ *   a TLS / API-key setting that cannot be used (see `resolveTls`)
  */
 export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const fromEnv = (setting: keyof typeof DURABLE_CRON_ENV) => nonEmpty(env[DURABLE_CRON_ENV[setting]]);
-  let loaded: ReturnType<typeof loadClientConnectConfig>;
+  const envVars = temporalEnv(env);
+  let loaded: ReturnType<typeof loadClientConfigProfile>;
   try {
-    loaded = loadClientConnectConfig({ profile: input.profile, overrideEnvVars: temporalEnv(env) });
+    loaded = loadClientConfigProfile({ profile: input.profile, overrideEnvVars: envVars });
   } catch (err) {
     throw new UsageError(`Temporal client configuration: ${errorMessage(err)}`, { cause: err });
   }
-  const address = nonEmpty(input.address) ?? loaded.connectionOptions.address ?? DEFAULT_ADDRESS;
+  const address = nonEmpty(input.address) ?? loaded.address ?? DEFAULT_ADDRESS;
   validateAddress(address);
   const namespace = nonEmpty(input.namespace) ?? loaded.namespace ?? DEFAULT_NAMESPACE;
   const taskQueue = nonEmpty(input.taskQueue) ?? fromEnv('taskQueue') ?? DEFAULT_TASK_QUEUE;
   const uiUrl = (nonEmpty(input.uiUrl) ?? fromEnv('uiUrl') ?? defaultUiUrl(address)).replace(/\/+$/, '');
-  const { tls, apiKey, metadata } = loaded.connectionOptions;
+  const profileName = nonEmpty(input.profile) ?? nonEmpty(envVars.TEMPORAL_PROFILE) ?? 'default';
+  const { tls, apiKey } = resolveTls(input, loaded, envVars, profileName);
+  const metadata = loaded.grpcMeta;
   const databaseUrl = nonEmpty(input.databaseUrl) ?? fromEnv('databaseUrl');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError('--database-url / DATABASE_URL must start with postgres:// or postgresql://');
@@ -159,7 +167,12 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     namespace,
     taskQueue,
     uiUrl,
-    connection: { address, tls: tls ?? undefined, apiKey, metadata },
+    connection: {
+      address,
+      ...(tls !== undefined ? { tls } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+    },
     ...(databaseUrl !== undefined ? { databaseUrl } : {}),
     ...(workflowBundle !== undefined ? { workflowBundle: resolvePath(workflowBundle) } : {}),
   };
@@ -171,7 +184,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
  */
 export function defaultUiUrl(address: string): string {
   const { host, port } = splitAddress(address);
-  if (host.endsWith('.tmprl.cloud')) return 'https://cloud.temporal.io';
+  if (host.endsWith('.tmprl.cloud') || host.endsWith('.api.temporal.io')) return 'https://cloud.temporal.io';
   if (host === 'localhost' || host === '127.0.0.1' || host === '::1')
     return `http://localhost:${port + 1000}`;
   return `http://${host}:8080`;

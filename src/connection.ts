@@ -6,7 +6,8 @@ import { connect as tcpConnect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { ResolvedConfig } from './config';
-import { TemporalUnavailableError, errorMessage } from './errors';
+import { explainConnectError } from './connection-errors';
+import { TemporalAuthError, TemporalUnavailableError, errorMessage, type DurableCronError } from './errors';
 
 /** How long to wait for the server before giving up. @default 5 seconds */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -21,7 +22,9 @@ export interface ConnectedClient {
 
 /**
  * Connects a client to the configured server and namespace.
- * @throws {TemporalUnavailableError} when the server does not answer within {@link CONNECT_TIMEOUT_MS}
+ * @throws {TemporalUnavailableError} when the server does not answer within {@link CONNECT_TIMEOUT_MS},
+ *   or the TLS settings do not fit the server (the reason says which)
+ * @throws {TemporalAuthError} when the server refuses the API key or client certificate
  */
 export async function connectClient(config: ResolvedConfig): Promise<ConnectedClient> {
   // gRPC keeps retrying a refused connection until its deadline; a plain TCP connect knows at once.
@@ -31,7 +34,7 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
   try {
     connection = await Connection.connect({ ...config.connection, connectTimeout: CONNECT_TIMEOUT_MS });
   } catch (err) {
-    throw new TemporalUnavailableError(config.address, describeConnectError(err), { cause: err });
+    throw await connectFailed(config, err);
   }
   const client = new Client({ connection, namespace: config.namespace });
   let closed = false;
@@ -48,7 +51,8 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
 
 /**
  * Connects a worker-side (native) connection.
- * @throws {TemporalUnavailableError} when the server does not answer
+ * @throws {TemporalUnavailableError} when the server does not answer, or TLS does not fit
+ * @throws {TemporalAuthError} when the server refuses the credentials
  */
 export async function connectNative(config: ResolvedConfig): Promise<NativeConnection> {
   // Loaded here, not at the top: the worker package (native bridge) costs client-only commands
@@ -60,8 +64,16 @@ export async function connectNative(config: ResolvedConfig): Promise<NativeConne
   try {
     return await withTimeout(Native.connect(config.connection), CONNECT_TIMEOUT_MS * 2);
   } catch (err) {
-    throw new TemporalUnavailableError(config.address, describeConnectError(err), { cause: err });
+    throw await connectFailed(config, err);
   }
+}
+
+/** The one-line error for a failed connect: a TLS or credentials problem if found, else why. */
+async function connectFailed(config: ResolvedConfig, err: unknown): Promise<DurableCronError> {
+  const explained = await explainConnectError(err, config.connection);
+  if (explained?.credentials) return new TemporalAuthError(config.address, explained.line, { cause: err });
+  const detail = explained?.line ?? describeConnectError(err, config);
+  return new TemporalUnavailableError(config.address, detail, { cause: err });
 }
 
 const REFUSED = 'connection refused (is the server running? try `durable-cron dev`)';
@@ -98,12 +110,14 @@ export async function probeAddress(address: string): Promise<string | undefined>
   });
 }
 
-function describeConnectError(err: unknown): string {
+function describeConnectError(err: unknown, config: ResolvedConfig): string {
   const message = errorMessage(err);
   if (/deadline|timed? ?out/i.test(message))
     return 'no answer (is the server running? try `durable-cron dev`)';
   if (/ECONNREFUSED|connection refused|Connection refused/i.test(message)) return REFUSED;
-  return message.split('\n')[0] ?? message;
+  const line = message.split('\n')[0] ?? message;
+  const key = config.connection.apiKey;
+  return key ? line.split(key).join('<api key>') : line;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

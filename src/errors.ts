@@ -55,6 +55,17 @@ export class TemporalUnavailableError extends DurableCronError {
   }
 }
 
+/** The Temporal server at `address` answered but refused the credentials (API key, client cert). */
+export class TemporalAuthError extends DurableCronError {
+  constructor(
+    readonly address: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot connect to Temporal at ${address}: ${detail}`, options);
+  }
+}
+
 /** A schedule id that does not exist on the server. */
 export class ScheduleNotFoundError extends DurableCronError {
   constructor(

@@ -4,6 +4,7 @@
  * server's reason (the SDK's `Failed to list workflows` alone hides it in `cause`).
  */
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { credentialsProblem } from './connection-errors';
 import {
   DurableCronError,
   NamespaceNotFoundError,
@@ -46,11 +47,14 @@ export function serverErrorLine(err: unknown): string {
 /**
  * Maps an error from a Temporal call to one that says what is wrong and what to do: a
  * {@link NamespaceNotFoundError}, a {@link SearchAttributesMissingError} for one of durable-cron's
- * attributes, or a {@link DurableCronError} carrying the server's reason.
+ * attributes, a refusal of the credentials (UNAUTHENTICATED, PERMISSION_DENIED) that says what to
+ * check, or a {@link DurableCronError} carrying the server's reason.
  * @returns `err` itself when it is already a {@link DurableCronError}
  */
 export function explainServerError(err: unknown): DurableCronError {
   if (err instanceof DurableCronError) return err;
+  const refused = credentialsProblem(err);
+  if (refused !== undefined) return new DurableCronError(refused, { cause: err });
   for (const e of chain(err)) {
     const namespace = (e as { namespace?: unknown }).namespace;
     if ((e as { name?: unknown }).name === 'NamespaceNotFoundError' && typeof namespace === 'string') {

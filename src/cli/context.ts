@@ -10,6 +10,13 @@ export interface GlobalFlags {
   taskQueue?: string;
   profile?: string;
   uiUrl?: string;
+  /** `--tls` true, `--no-tls` false, neither undefined. */
+  tls?: boolean;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsServerName?: string;
+  apiKeyFile?: string;
   /** Only on commands that use the jobs' database. */
   databaseUrl?: string;
   /** Only on `worker`. */
@@ -26,6 +33,12 @@ export function configFrom(command: Command): ResolvedConfig {
     taskQueue: flags.taskQueue,
     profile: flags.profile,
     uiUrl: flags.uiUrl,
+    tls: flags.tls,
+    tlsCa: flags.tlsCa,
+    tlsCert: flags.tlsCert,
+    tlsKey: flags.tlsKey,
+    tlsServerName: flags.tlsServerName,
+    apiKeyFile: flags.apiKeyFile,
     databaseUrl: flags.databaseUrl,
     workflowBundle: flags.workflowBundle,
   });

@@ -5,6 +5,15 @@ import { DurableCronError } from '../errors';
 import { buildProgram } from './program';
 import { stdio } from './output';
 
+// grpc-js passes an IP address as the TLS server name when connecting to `127.0.0.1:7233` with
+// TLS; Node then prints deprecation DEP0123 on stderr. The certificate is still checked against
+// the IP; the warning only breaks the CLI's one-line output.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
+  if (rest.includes('DEP0123') || (rest[0] as { code?: string } | undefined)?.code === 'DEP0123') return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+};
+
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram(stdio);
   try {

@@ -29,6 +29,20 @@ export function buildProgram(output: Output): Command {
     .option('--profile <name>', 'profile of the Temporal client config file (env TEMPORAL_PROFILE)')
     .option('--ui-url <url>', 'Temporal Web UI base URL (env DURABLE_CRON_UI_URL)')
     .option('--config <path>', 'project config file (default: ./durable-cron.config.json when present)')
+    // Connecting securely: TLS, mTLS, API keys (resolved in src/config-tls.ts).
+    .option('--tls', "connect with TLS, trusting the system's CAs (env TEMPORAL_TLS=true)")
+    .option('--no-tls', 'connect in plaintext even if the profile or environment turns TLS on')
+    .option('--tls-ca <file>', 'PEM CA certificate(s) to trust (env TEMPORAL_TLS_SERVER_CA_CERT_PATH)')
+    .option('--tls-cert <file>', 'PEM client certificate for mTLS (env TEMPORAL_TLS_CLIENT_CERT_PATH)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (env TEMPORAL_TLS_CLIENT_KEY_PATH)')
+    .option(
+      '--tls-server-name <name>',
+      "name expected in the server's certificate (env TEMPORAL_TLS_SERVER_NAME)",
+    )
+    .option(
+      '--api-key-file <file>',
+      'file holding the API key, sent as a bearer token (env TEMPORAL_API_KEY)',
+    )
     .option('--verbose', 'print stack traces on errors')
     .configureOutput({
       writeOut: (s) => output.out(s.trimEnd()),

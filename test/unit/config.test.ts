@@ -29,8 +29,8 @@ describe('resolveConfig', () => {
     assert.equal(config.taskQueue, 'jobs');
     assert.equal(config.uiUrl, 'https://ui.example.test');
     assert.equal(config.connection.apiKey, 'secret-key');
-    // An API key implies TLS, as the Temporal clients do.
-    assert.equal(config.connection.tls, true);
+    // An API key implies TLS (the system's CAs), as the Temporal clients do.
+    assert.deepEqual(config.connection.tls, {});
   });
 
   it('lets flags override the environment', () => {

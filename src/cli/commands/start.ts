@@ -48,12 +48,17 @@ export async function runStart(
   installRuntime({ logLevel: flags.logLevel });
   const server = await startDevFromFlags({ ...flags, detach: false }, output);
   if (!server) return;
-  const config = resolveConfig({
-    address: server.address,
-    namespace: base.namespace,
-    taskQueue: base.taskQueue,
-    uiUrl: server.uiUrl,
-  });
+  // The local dev server speaks plaintext and takes no API key: the profile's and the
+  // environment's TLS and key settings are for remote servers, so none are read here.
+  const config = resolveConfig(
+    {
+      address: server.address,
+      namespace: base.namespace,
+      taskQueue: base.taskQueue,
+      uiUrl: server.uiUrl,
+    },
+    {},
+  );
   const { client, connection, close } = await connectClient(config);
   const native = await connectNative(config);
   // Migrated on open (durable-cron's tables, then the modules'), DATABASE_URL included: this is a local demo.
