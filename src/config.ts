@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { parseCodecKeyList, readCodecKeyFile, type CodecSettings } from './codec/keys';
 import { UsageError, errorMessage } from './errors';
 
 /** Default Temporal frontend address: the local dev server. */
@@ -29,6 +30,8 @@ export interface ConfigInput {
   readonly uiUrl?: string;
   /** PostgreSQL connection string of the jobs' database (`DATABASE_URL`). */
   readonly databaseUrl?: string;
+  /** Payload encryption key file (`--codec-key-file`, env `DURABLE_CRON_CODEC_KEY_FILE`). */
+  readonly codecKeyFile?: string;
 }
 
 /** Fully resolved settings. `connection` may hold secrets (API key, TLS keys): never print it. */
@@ -44,6 +47,11 @@ export interface ResolvedConfig {
    * May hold a password: never print it (use `describeDatabaseUrl`).
    */
   readonly databaseUrl?: string;
+  /**
+   * Payload encryption keys, newest first; `undefined` means payloads are stored unencrypted.
+   * Holds secrets: never print it.
+   */
+  readonly codec?: CodecSettings;
 }
 
 /** Connection settings shared by client and worker connections. */
@@ -55,7 +63,8 @@ export type ConnectionSettings = Pick<NativeConnectionOptions, 'tls' | 'apiKey' 
  * Resolves the configuration.
  * @param input flags; `undefined` fields fall through to lower layers
  * @param env the environment to read (`process.env` in the CLI)
- * @throws {UsageError} for an unknown profile, an unreadable config file, or a malformed address
+ * @throws {UsageError} for an unknown profile, an unreadable config file, a malformed address, or
+ *   invalid codec keys
  */
 export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const envVars = Object.fromEntries(
@@ -80,6 +89,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError('--database-url / DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const codec = resolveCodec(input, env);
   return {
     address,
     namespace,
@@ -87,7 +97,25 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     uiUrl,
     connection: { address, tls: tls ?? undefined, apiKey, metadata },
     ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+    ...(codec !== undefined ? { codec } : {}),
   };
+}
+
+/**
+ * Payload encryption keys: `--codec-key-file`, else `DURABLE_CRON_CODEC_KEY_FILE`, else
+ * `DURABLE_CRON_CODEC_KEYS`; setting both variables is an error (which one is meant is unclear).
+ */
+function resolveCodec(input: ConfigInput, env: NodeJS.ProcessEnv): CodecSettings | undefined {
+  const flagFile = nonEmpty(input.codecKeyFile);
+  if (flagFile !== undefined) return readCodecKeyFile(flagFile, '--codec-key-file');
+  const envFile = nonEmpty(env.DURABLE_CRON_CODEC_KEY_FILE);
+  const envKeys = nonEmpty(env.DURABLE_CRON_CODEC_KEYS);
+  if (envFile !== undefined && envKeys !== undefined) {
+    throw new UsageError('set DURABLE_CRON_CODEC_KEYS or DURABLE_CRON_CODEC_KEY_FILE, not both');
+  }
+  if (envFile !== undefined) return readCodecKeyFile(envFile, 'DURABLE_CRON_CODEC_KEY_FILE');
+  if (envKeys !== undefined) return parseCodecKeyList(envKeys, 'DURABLE_CRON_CODEC_KEYS');
+  return undefined;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { dataConverterFor } from './codec';
 import type { ResolvedConfig } from './config';
 import { TemporalUnavailableError, errorMessage } from './errors';
 
@@ -33,7 +34,8 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
   } catch (err) {
     throw new TemporalUnavailableError(config.address, describeConnectError(err), { cause: err });
   }
-  const client = new Client({ connection, namespace: config.namespace });
+  const dataConverter = dataConverterFor(config);
+  const client = new Client({ connection, namespace: config.namespace, ...(dataConverter ? { dataConverter } : {}) });
   let closed = false;
   return {
     client,

@@ -12,6 +12,7 @@ export interface GlobalFlags {
   uiUrl?: string;
   /** Only on commands that use the jobs' database. */
   databaseUrl?: string;
+  codecKeyFile?: string;
   verbose?: boolean;
 }
 
@@ -25,6 +26,7 @@ export function configFrom(command: Command): ResolvedConfig {
     profile: flags.profile,
     uiUrl: flags.uiUrl,
     databaseUrl: flags.databaseUrl,
+    codecKeyFile: flags.codecKeyFile,
   });
 }
 

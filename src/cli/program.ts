@@ -27,6 +27,10 @@ export function buildProgram(output: Output): Command {
     .option('--task-queue <name>', 'task queue of the worker pool (env DURABLE_CRON_TASK_QUEUE)')
     .option('--profile <name>', 'profile of the Temporal client config file (env TEMPORAL_PROFILE)')
     .option('--ui-url <url>', 'Temporal Web UI base URL (env DURABLE_CRON_UI_URL)')
+    .option(
+      '--codec-key-file <file>',
+      'payload encryption keys, one id:base64 per line, newest first (env DURABLE_CRON_CODEC_KEY_FILE or DURABLE_CRON_CODEC_KEYS)',
+    )
     .option('--config <path>', 'project config file (default: ./durable-cron.config.json when present)')
     .option('--verbose', 'print stack traces on errors')
     .configureOutput({
