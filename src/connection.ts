@@ -35,7 +35,11 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
     throw new TemporalUnavailableError(config.address, describeConnectError(err), { cause: err });
   }
   const dataConverter = dataConverterFor(config);
-  const client = new Client({ connection, namespace: config.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const client = new Client({
+    connection,
+    namespace: config.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   let closed = false;
   return {
     client,

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { configFrom } from './context';
 import type { ApplyFlags } from './commands/apply';
 import type { AuditFlags } from './commands/audit';
+import type { CodecServerFlags } from './commands/codec-server';
 import type { DevFlags } from './commands/dev';
 import type { InitFlags } from './commands/init';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
@@ -222,6 +223,20 @@ export function buildProgram(output: Output): Command {
     .option('--json', 'print the report as JSON')
     .action(async (jobId: string, flags: AuditFlags, cmd: Command) =>
       (await import('./commands/audit.js')).runAudit(configFrom(cmd), jobId, flags, output),
+    );
+
+  program
+    .command('codec-server')
+    .description(
+      'serve the codec keys over HTTP (/encode, /decode) so the Web UI can show encrypted payloads',
+    )
+    .option('--port <port>', 'port (0: any free port)', '8081')
+    .option('--host <ip>', 'interface to bind', '127.0.0.1')
+    .option('--ui-origin <url>', 'the one origin CORS admits (default: origin of --ui-url)')
+    .option('--token-file <file>', 'require Authorization: Bearer <the token in this file>')
+    .option('--json', 'print the server URL as JSON')
+    .action(async (flags: CodecServerFlags, cmd: Command) =>
+      (await import('./commands/codec-server.js')).runCodecServer(configFrom(cmd), flags, output),
     );
 
   devOptions(

@@ -46,7 +46,9 @@ export class PayloadDecryptError extends DurableCronError {
 /** Whether a payload is one this codec encrypted. */
 export function isEncryptedPayload(payload: Payload): boolean {
   const encoding = payload.metadata?.encoding;
-  return encoding !== undefined && encoding !== null && Buffer.from(encoding).toString() === ENCRYPTED_ENCODING;
+  return (
+    encoding !== undefined && encoding !== null && Buffer.from(encoding).toString() === ENCRYPTED_ENCODING
+  );
 }
 
 /** The key id of an encrypted payload, or undefined. */
@@ -85,12 +87,9 @@ export class EncryptionCodec implements PayloadCodec {
    * @throws {UnknownCodecKeyError} for a key id not configured
    * @throws {PayloadDecryptError} for a payload that fails authentication
    */
-  decode(payloads: Payload[]): Promise<Payload[]> {
-    try {
-      return Promise.resolve(payloads.map((p) => (isEncryptedPayload(p) ? this.decrypt(p) : p)));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    await Promise.resolve();
+    return payloads.map((p) => (isEncryptedPayload(p) ? this.decrypt(p) : p));
   }
 
   private encrypt(payload: Payload): Payload {

@@ -35,7 +35,9 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  *   bytes of base64, a repeated id, or no keys at all
  */
 export function parseCodecKeyList(text: string, source: string): CodecSettings {
-  const entries = text.split(',').map((entry, i) => ({ entry: entry.trim(), where: `${source} entry ${i + 1}` }));
+  const entries = text
+    .split(',')
+    .map((entry, i) => ({ entry: entry.trim(), where: `${source} entry ${i + 1}` }));
   return { keys: parseEntries(entries, source), source };
 }
 
@@ -73,7 +75,8 @@ function parseEntries(entries: { entry: string; where: string }[], source: strin
   for (const { entry, where } of entries) {
     const colon = entry.indexOf(':');
     // The entry itself is never echoed: it may be (part of) a key.
-    if (colon < 0) throw new UsageError(`${where}: expected id:base64key (e.g. k2:$(openssl rand -base64 32))`);
+    if (colon < 0)
+      throw new UsageError(`${where}: expected id:base64key (e.g. k2:$(openssl rand -base64 32))`);
     const id = entry.slice(0, colon).trim();
     const encoded = entry.slice(colon + 1).trim();
     if (!KEY_ID.test(id)) {
