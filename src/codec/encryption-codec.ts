@@ -87,9 +87,11 @@ export class EncryptionCodec implements PayloadCodec {
    * @throws {UnknownCodecKeyError} for a key id not configured
    * @throws {PayloadDecryptError} for a payload that fails authentication
    */
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    await Promise.resolve();
-    return payloads.map((p) => (isEncryptedPayload(p) ? this.decrypt(p) : p));
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    // The executor's throw becomes the promise's rejection.
+    return new Promise((resolve) =>
+      resolve(payloads.map((p) => (isEncryptedPayload(p) ? this.decrypt(p) : p))),
+    );
   }
 
   private encrypt(payload: Payload): Payload {
