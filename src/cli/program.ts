@@ -48,7 +48,11 @@ export function buildProgram(output: Output): Command {
       .option('--db-file <path>', 'SQLite database file (default: .data/temporal.db)')
       .option('--in-memory', 'keep everything in memory (nothing survives a restart)')
       .option('--ip <ip>', 'IP to bind', '127.0.0.1')
-      .option('--headless', 'no Web UI');
+      .option('--headless', 'no Web UI')
+      .option(
+        '--ui-codec-endpoint <url>',
+        'codec server the Web UI decodes payloads with (durable-cron codec-server)',
+      );
 
   devOptions(
     program
