@@ -30,6 +30,16 @@ export class UnknownCodecKeyError extends DurableCronError {
   }
 }
 
+/** An encrypted payload was read by a process with no codec keys configured. */
+export class CodecKeysMissingError extends DurableCronError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      `a payload is encrypted (${ENCRYPTED_ENCODING}) and no codec keys are configured: set DURABLE_CRON_CODEC_KEYS or DURABLE_CRON_CODEC_KEY_FILE, or pass --codec-key-file`,
+      options,
+    );
+  }
+}
+
 /** An encrypted payload failed authentication: altered, truncated, or encrypted with another key of that id. */
 export class PayloadDecryptError extends DurableCronError {
   constructor(

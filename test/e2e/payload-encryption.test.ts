@@ -247,6 +247,23 @@ jobs:
     assert.match(JSON.stringify(result.unchanged), new RegExp(jobId));
   });
 
+  it('schedules describe: decoded with the keys; without them one line saying the input is encrypted', async () => {
+    const withKeys = await runCli([...common, 'schedules', 'describe', jobId, '--json'], {
+      DURABLE_CRON_CODEC_KEYS: KEYS_BA,
+    });
+    assert.equal(withKeys.code, 0, withKeys.stderr);
+    const without = await runCli([...common, 'schedules', 'describe', jobId]);
+    assert.notEqual(without.code, 0);
+    assert.match(without.stderr.trim(), /^error: .*encrypted.*DURABLE_CRON_CODEC_KEYS/);
+    assert.equal(without.stderr.trim().split('\n').length, 1);
+    const wrongKey = await runCli([...common, 'schedules', 'describe', jobId], {
+      DURABLE_CRON_CODEC_KEYS: `b:${keyB}`,
+    });
+    assert.notEqual(wrongKey.code, 0);
+    assert.match(wrongKey.stderr.trim(), /^error: .*key id 'a'/);
+    assert.ok(!wrongKey.stderr.includes(keyB));
+  });
+
   it('bad keys stop a command with one line naming the variable, never the key', async () => {
     const short = randomBytes(8).toString('base64');
     const bad = await runCli([...common, 'runs', 'show', workflowId], {
