@@ -235,16 +235,27 @@ jobs:
     assert.match(String((JSON.parse(onlyB.stdout) as { input: unknown }).input), /codec key 'a'/);
   });
 
-  it('apply after the rotation compares by meaning: no change to the encrypted schedule', async () => {
-    const again = await runCli(
-      [...common, 'apply', '-f', 'jobs.yaml', '--json'],
-      { DURABLE_CRON_CODEC_KEYS: KEYS_BA },
-      dir,
-    );
+  it('apply after the rotation re-stores the schedule input under the new key, then sees no change', async () => {
+    const env = { DURABLE_CRON_CODEC_KEYS: KEYS_BA };
+    const rotated = await runCli([...common, 'apply', '-f', 'jobs.yaml', '--json'], env, dir);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const plan = (
+      JSON.parse(rotated.stdout) as { plan: { jobId: string; action: string; fields?: string[] }[] }
+    ).plan;
+    assert.deepEqual(plan, [{ jobId, action: 'update', fields: ['action.encryptionKeyId'] }]);
+    const response = await temporal.connection.workflowService.describeSchedule({
+      namespace: temporal.config.namespace,
+      scheduleId: jobId,
+    });
+    const stored = response.schedule?.action?.startWorkflow?.input?.payloads?.[0];
+    assert.equal(encodingOf(stored), ENCRYPTED_ENCODING);
+    assert.equal(Buffer.from(stored?.metadata?.['encryption-key-id'] ?? '').toString(), 'b');
+    assert.ok(!JSON.stringify(response).includes(inputMarker));
+    const again = await runCli([...common, 'apply', '-f', 'jobs.yaml', '--json'], env, dir);
     assert.equal(again.code, 0, again.stderr);
     const result = JSON.parse(again.stdout) as { plan: unknown[]; unchanged: unknown };
     assert.deepEqual(result.plan, []);
-    assert.match(JSON.stringify(result.unchanged), new RegExp(jobId));
+    assert.deepEqual(result.unchanged, [jobId]);
   });
 
   it('schedules describe: decoded with the keys; without them one line saying the input is encrypted', async () => {
@@ -256,12 +267,13 @@ jobs:
     assert.notEqual(without.code, 0);
     assert.match(without.stderr.trim(), /^error: .*encrypted.*DURABLE_CRON_CODEC_KEYS/);
     assert.equal(without.stderr.trim().split('\n').length, 1);
+    // Since the rotation above, the schedule's input is under key 'b'.
     const wrongKey = await runCli([...common, 'schedules', 'describe', jobId], {
-      DURABLE_CRON_CODEC_KEYS: `b:${keyB}`,
+      DURABLE_CRON_CODEC_KEYS: KEYS_A,
     });
     assert.notEqual(wrongKey.code, 0);
-    assert.match(wrongKey.stderr.trim(), /^error: .*key id 'a'/);
-    assert.ok(!wrongKey.stderr.includes(keyB));
+    assert.match(wrongKey.stderr.trim(), /^error: .*key id 'b'/);
+    assert.ok(!wrongKey.stderr.includes(keyA) && !wrongKey.stderr.includes(keyB));
   });
 
   it('bad keys stop a command with one line naming the variable, never the key', async () => {
