@@ -10,6 +10,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { loadClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { resolveTls, type TlsInput } from './config-tls';
+import { parseCodecKeyList, readCodecKeyFile, type CodecSettings } from './codec/keys';
 import { UsageError, errorMessage } from './errors';
 
 /** Default Temporal frontend address: the local dev server. */
@@ -28,6 +29,8 @@ export const DURABLE_CRON_ENV = {
   uiUrl: 'DURABLE_CRON_UI_URL',
   databaseUrl: 'DATABASE_URL',
   workflowBundle: 'DURABLE_CRON_WORKFLOW_BUNDLE',
+  codecKeys: 'DURABLE_CRON_CODEC_KEYS',
+  codecKeyFile: 'DURABLE_CRON_CODEC_KEY_FILE',
 } as const;
 
 /**
@@ -109,6 +112,8 @@ export interface ConfigInput extends TlsInput {
   readonly databaseUrl?: string;
   /** A workflow bundle made by `durable-cron bundle` (`DURABLE_CRON_WORKFLOW_BUNDLE`); worker only. */
   readonly workflowBundle?: string;
+  /** Payload encryption key file (`--codec-key-file`, env `DURABLE_CRON_CODEC_KEY_FILE`). */
+  readonly codecKeyFile?: string;
 }
 
 /** Fully resolved settings. `connection` may hold secrets (API key, TLS keys): never print it. */
@@ -126,6 +131,11 @@ export interface ResolvedConfig {
   readonly databaseUrl?: string;
   /** Absolute path of a prebuilt workflow bundle; `undefined` means the worker bundles at start. */
   readonly workflowBundle?: string;
+  /**
+   * Payload encryption keys, newest first; `undefined` means payloads are stored unencrypted.
+   * Holds secrets: never print it.
+   */
+  readonly codec?: CodecSettings;
 }
 
 /** Connection settings shared by client and worker connections. */
@@ -138,7 +148,7 @@ export type ConnectionSettings = Pick<NativeConnectionOptions, 'tls' | 'apiKey' 
  * @param input flags; `undefined` fields fall through to lower layers
  * @param env the environment to read (`process.env` in the CLI)
  * @throws {UsageError} for an unknown profile, an unreadable config file, a malformed address, or
- *   a TLS / API-key setting that cannot be used (see `resolveTls`)
+ *   a TLS / API-key setting that cannot be used (see `resolveTls`), or invalid codec keys
  */
 export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const fromEnv = (setting: keyof typeof DURABLE_CRON_ENV) => nonEmpty(env[DURABLE_CRON_ENV[setting]]);
@@ -162,6 +172,7 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     throw new UsageError('--database-url / DATABASE_URL must start with postgres:// or postgresql://');
   }
   const workflowBundle = nonEmpty(input.workflowBundle) ?? fromEnv('workflowBundle');
+  const codec = resolveCodec(input, env);
   return {
     address,
     namespace,
@@ -175,7 +186,25 @@ export function resolveConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = 
     },
     ...(databaseUrl !== undefined ? { databaseUrl } : {}),
     ...(workflowBundle !== undefined ? { workflowBundle: resolvePath(workflowBundle) } : {}),
+    ...(codec !== undefined ? { codec } : {}),
   };
+}
+
+/**
+ * Payload encryption keys: `--codec-key-file`, else `DURABLE_CRON_CODEC_KEY_FILE`, else
+ * `DURABLE_CRON_CODEC_KEYS`; setting both variables is an error (which one is meant is unclear).
+ */
+function resolveCodec(input: ConfigInput, env: NodeJS.ProcessEnv): CodecSettings | undefined {
+  const flagFile = nonEmpty(input.codecKeyFile);
+  if (flagFile !== undefined) return readCodecKeyFile(flagFile, '--codec-key-file');
+  const envFile = nonEmpty(env[DURABLE_CRON_ENV.codecKeyFile]);
+  const envKeys = nonEmpty(env[DURABLE_CRON_ENV.codecKeys]);
+  if (envFile !== undefined && envKeys !== undefined) {
+    throw new UsageError('set DURABLE_CRON_CODEC_KEYS or DURABLE_CRON_CODEC_KEY_FILE, not both');
+  }
+  if (envFile !== undefined) return readCodecKeyFile(envFile, DURABLE_CRON_ENV.codecKeyFile);
+  if (envKeys !== undefined) return parseCodecKeyList(envKeys, DURABLE_CRON_ENV.codecKeys);
+  return undefined;
 }
 
 /**

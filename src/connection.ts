@@ -5,6 +5,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { dataConverterFor } from './codec';
 import type { ResolvedConfig } from './config';
 import { explainConnectError } from './connection-errors';
 import { TemporalAuthError, TemporalUnavailableError, errorMessage, type DurableCronError } from './errors';
@@ -36,7 +37,12 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
   } catch (err) {
     throw await connectFailed(config, err);
   }
-  const client = new Client({ connection, namespace: config.namespace });
+  const dataConverter = dataConverterFor(config);
+  const client = new Client({
+    connection,
+    namespace: config.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   let closed = false;
   return {
     client,

@@ -5,6 +5,7 @@
  */
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { credentialsProblem } from './connection-errors';
+import { CodecKeysMissingError, ENCRYPTED_ENCODING } from './codec/encryption-codec';
 import {
   DurableCronError,
   NamespaceNotFoundError,
@@ -61,6 +62,9 @@ export function explainServerError(err: unknown): DurableCronError {
       return new NamespaceNotFoundError(namespace, { cause: err });
     }
     const text = reason(e);
+    // The SDK's payload converter meets an encrypted payload when no codec is configured.
+    if (text.includes(`Unknown encoding: ${ENCRYPTED_ENCODING}`))
+      return new CodecKeysMissingError({ cause: err });
     const notFound = /^Namespace (\S+) is not found/.exec(text);
     if (notFound?.[1]) return new NamespaceNotFoundError(notFound[1], { cause: err });
     const unmapped = /Namespace (\S+) has no mapping defined for search attribute (\w+)/.exec(text);

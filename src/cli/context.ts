@@ -21,6 +21,7 @@ export interface GlobalFlags {
   databaseUrl?: string;
   /** Only on `worker`. */
   workflowBundle?: string;
+  codecKeyFile?: string;
   verbose?: boolean;
 }
 
@@ -41,6 +42,7 @@ export function configFrom(command: Command): ResolvedConfig {
     apiKeyFile: flags.apiKeyFile,
     databaseUrl: flags.databaseUrl,
     workflowBundle: flags.workflowBundle,
+    codecKeyFile: flags.codecKeyFile,
   });
 }
 

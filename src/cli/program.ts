@@ -8,6 +8,7 @@ import { configFrom } from './context';
 import type { ApplyFlags } from './commands/apply';
 import type { AuditFlags } from './commands/audit';
 import type { BundleFlags } from './commands/bundle';
+import type { CodecServerFlags } from './commands/codec-server';
 import type { DevFlags } from './commands/dev';
 import type { InitFlags } from './commands/init';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
@@ -28,6 +29,10 @@ export function buildProgram(output: Output): Command {
     .option('--task-queue <name>', 'task queue of the worker pool (env DURABLE_CRON_TASK_QUEUE)')
     .option('--profile <name>', 'profile of the Temporal client config file (env TEMPORAL_PROFILE)')
     .option('--ui-url <url>', 'Temporal Web UI base URL (env DURABLE_CRON_UI_URL)')
+    .option(
+      '--codec-key-file <file>',
+      'payload encryption keys, one id:base64 per line, newest first (env DURABLE_CRON_CODEC_KEY_FILE or DURABLE_CRON_CODEC_KEYS)',
+    )
     .option('--config <path>', 'project config file (default: ./durable-cron.config.json when present)')
     // Connecting securely: TLS, mTLS, API keys (resolved in src/config-tls.ts).
     .option('--tls', "connect with TLS, trusting the system's CAs (env TEMPORAL_TLS=true)")
@@ -58,7 +63,11 @@ export function buildProgram(output: Output): Command {
       .option('--db-file <path>', 'SQLite database file (default: .data/temporal.db)')
       .option('--in-memory', 'keep everything in memory (nothing survives a restart)')
       .option('--ip <ip>', 'IP to bind', '127.0.0.1')
-      .option('--headless', 'no Web UI');
+      .option('--headless', 'no Web UI')
+      .option(
+        '--ui-codec-endpoint <url>',
+        'codec server the Web UI decodes payloads with (durable-cron codec-server)',
+      );
 
   devOptions(
     program
@@ -247,6 +256,20 @@ export function buildProgram(output: Output): Command {
     .option('--json', 'print the report as JSON')
     .action(async (jobId: string, flags: AuditFlags, cmd: Command) =>
       (await import('./commands/audit.js')).runAudit(configFrom(cmd), jobId, flags, output),
+    );
+
+  program
+    .command('codec-server')
+    .description(
+      'serve the codec keys over HTTP (/encode, /decode) so the Web UI can show encrypted payloads',
+    )
+    .option('--port <port>', 'port (0: any free port)', '8081')
+    .option('--host <ip>', 'interface to bind', '127.0.0.1')
+    .option('--ui-origin <url>', 'the one origin CORS admits (default: origin of --ui-url)')
+    .option('--token-file <file>', 'require Authorization: Bearer <the token in this file>')
+    .option('--json', 'print the server URL as JSON')
+    .action(async (flags: CodecServerFlags, cmd: Command) =>
+      (await import('./commands/codec-server.js')).runCodecServer(configFrom(cmd), flags, output),
     );
 
   devOptions(

@@ -28,6 +28,8 @@ export interface DevServerOptions {
   readonly headless?: boolean;
   /** Leave the server running after this process exits; writes a pid file. @default false */
   readonly detach?: boolean;
+  /** Remote codec server the Web UI decodes payloads with (`durable-cron codec-server`). */
+  readonly uiCodecEndpoint?: string;
   /** Directory for pid and log files of detached servers. @default .data */
   readonly stateDir?: string;
   /** How long to wait for the server to answer. @default 60 s */
@@ -91,6 +93,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push('--namespace', options.namespace ?? 'default');
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
+  if (options.uiCodecEndpoint !== undefined && !options.headless) {
+    args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  }
   if (options.dbFile) {
     mkdirSync(dirname(resolve(options.dbFile)), { recursive: true });
     args.push('--db-filename', options.dbFile);

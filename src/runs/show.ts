@@ -3,9 +3,10 @@
  * last error, the compensations, and the result or failure.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
+import { isEncryptedPayload, payloadCodecFor, payloadKeyId } from '../codec';
 import { uiRunUrl, type ResolvedConfig } from '../config';
 import { DurableCronError } from '../errors';
 import { toRunRow, type RunRow } from './list';
@@ -33,6 +34,8 @@ export interface RunDetail extends RunRow {
    * these are the compensations, run in reverse order of the steps they undo.
    */
   readonly compensations: StepDetail[];
+  /** The run's input (the first workflow argument), decrypted when the codec keys are configured. */
+  readonly input: unknown;
   /** The run's result (completed runs). */
   readonly result: unknown;
   /** The failure message (failed, timed-out, terminated runs). */
@@ -52,12 +55,14 @@ export class RunNotFoundError extends DurableCronError {
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /**
- * Reads the latest run of `workflowId` (or `runId`) and its history.
+ * Reads the latest run of `workflowId` (or `runId`) and its history. Encrypted input and result
+ * are decrypted with `config.codec`; without keys (or with the wrong ones) they are shown as a
+ * note saying so, never as an error.
  * @throws {RunNotFoundError} when there is no such run
  */
 export async function showRun(
   client: Client,
-  config: Pick<ResolvedConfig, 'uiUrl' | 'namespace'>,
+  config: Pick<ResolvedConfig, 'uiUrl' | 'namespace' | 'codec'>,
   workflowId: string,
   runId?: string,
 ): Promise<RunDetail> {
@@ -77,15 +82,41 @@ export async function showRun(
       { attempts: p.attempt ?? 1, lastError: p.lastFailure?.message ?? null },
     ]),
   );
-  const { steps, compensations, result, failure } = readHistory(history.events ?? [], pending);
+  const events = history.events ?? [];
+  await decryptRunPayloads(events, payloadCodecFor(config));
+  const { steps, compensations, input, result, failure } = readHistory(events, pending);
   return {
     ...toRunRow(description, config),
     url: uiRunUrl(config, workflowId, description.runId),
     steps,
     compensations,
+    input,
     result,
     failure,
   };
+}
+
+/**
+ * Replaces the encrypted start input and result payloads of `events` by their plaintext, in
+ * place. A payload the codec cannot decrypt is left as it is (shown as encrypted).
+ */
+async function decryptRunPayloads(events: HistoryEvent[], codec: PayloadCodec | undefined): Promise<void> {
+  if (!codec) return;
+  const lists = events.flatMap((e) => [
+    e.workflowExecutionStartedEventAttributes?.input,
+    e.workflowExecutionCompletedEventAttributes?.result,
+  ]);
+  for (const list of lists) {
+    if (!list?.payloads) continue;
+    const payloads = list.payloads;
+    for (const [i, payload] of payloads.entries()) {
+      try {
+        payloads[i] = (await codec.decode([payload]))[0] ?? payload;
+      } catch {
+        // Left encrypted: readHistory names the key id it needs.
+      }
+    }
+  }
 }
 
 interface StepState {
@@ -103,10 +134,11 @@ interface StepState {
 export function readHistory(
   events: HistoryEvent[],
   pending: ReadonlyMap<string, { attempts: number; lastError: string | null }> = new Map(),
-): Pick<RunDetail, 'steps' | 'compensations' | 'result' | 'failure'> {
+): Pick<RunDetail, 'steps' | 'compensations' | 'input' | 'result' | 'failure'> {
   const byScheduledId = new Map<string, StepState>();
   const ordered: StepState[] = [];
   let failedForGood = false;
+  let input: unknown = null;
   let result: unknown = null;
   let failure: string | null = null;
   const close = (scheduledId: unknown, event: HistoryEvent, state: string, error?: string | null) => {
@@ -117,7 +149,10 @@ export function readHistory(
     if (error) step.lastError = error;
   };
   for (const event of events) {
-    if (event.activityTaskScheduledEventAttributes) {
+    if (event.workflowExecutionStartedEventAttributes) {
+      const payload = event.workflowExecutionStartedEventAttributes.input?.payloads?.[0];
+      input = payload ? decodePayload(payload) : null;
+    } else if (event.activityTaskScheduledEventAttributes) {
       const a = event.activityTaskScheduledEventAttributes;
       const activityId = a.activityId ?? '';
       const step: StepState = {
@@ -178,6 +213,7 @@ export function readHistory(
   return {
     steps: ordered.filter((s) => !s.compensation).map(toDetail),
     compensations: ordered.filter((s) => s.compensation).map(toDetail),
+    input,
     result,
     failure,
   };
@@ -190,9 +226,13 @@ function failureMessage(f: temporal.api.failure.v1.IFailure | null | undefined):
 }
 
 function decodePayload(payload: temporal.api.common.v1.IPayload): unknown {
+  if (isEncryptedPayload(payload)) {
+    const keyId = payloadKeyId(payload) ?? '?';
+    return `(encrypted with codec key '${keyId}': configure that key with DURABLE_CRON_CODEC_KEYS or --codec-key-file to read it)`;
+  }
   try {
     return defaultPayloadConverter.fromPayload(payload);
   } catch {
-    return '(result not decodable as JSON)';
+    return '(not decodable as JSON)';
   }
 }

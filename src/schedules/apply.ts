@@ -147,6 +147,8 @@ export interface ApplyOptions {
   readonly project: string;
   readonly prune?: boolean;
   readonly concurrency?: number;
+  /** The codec key new schedule inputs are encrypted with; undefined: no encryption. */
+  readonly encryptionKeyId?: string;
 }
 
 /**

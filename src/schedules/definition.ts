@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ScheduleDescription, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { KEY_ID_METADATA } from '../codec/encryption-codec';
 import { PROJECT_PATTERN } from '../jobs/project';
 import { SCHEDULE_SYNC } from '../search-attributes';
 import { msOf } from './durations';
@@ -136,6 +137,26 @@ export function describedDefinition(description: ScheduleDescription, built: Sch
     },
     built,
   );
+}
+
+/** Definition field naming the codec key a schedule's stored input is encrypted with. */
+export const ENCRYPTION_KEY_FIELD = 'action.encryptionKeyId';
+
+/**
+ * `def` plus the codec key id the input is (or is to be) encrypted with: after a key rotation the
+ * hash changes, so `apply` rewrites the schedule and its input is stored under the new key. No
+ * entry without encryption, so hashes of unencrypted schedules do not depend on this.
+ */
+export function withEncryptionKey(def: Definition, keyId: string | undefined): Definition {
+  if (keyId !== undefined) def.set(ENCRYPTION_KEY_FIELD, keyId);
+  return def;
+}
+
+/** The key id of a described schedule's stored (encrypted) input, or undefined when not encrypted. */
+export function storedEncryptionKey(description: ScheduleDescription): string | undefined {
+  const id =
+    description.raw.schedule?.action?.startWorkflow?.input?.payloads?.[0]?.metadata?.[KEY_ID_METADATA];
+  return id ? Buffer.from(id).toString() : undefined;
 }
 
 /** Hash of a definition: 16 hex digits of SHA-256 over its stable JSON. */

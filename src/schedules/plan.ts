@@ -13,7 +13,15 @@ import type { Job, JobsFile } from '../jobs/schema';
 import { quote } from '../query';
 import { MANAGED_BY, MANAGED_BY_VALUE } from '../search-attributes';
 import { scheduleOptionsFor } from './build';
-import { builtDefinition, changedFields, describedDefinition, hashDefinition, syncOf } from './definition';
+import {
+  builtDefinition,
+  changedFields,
+  describedDefinition,
+  hashDefinition,
+  storedEncryptionKey,
+  syncOf,
+  withEncryptionKey,
+} from './definition';
 import { mapConcurrent } from './rpc';
 import type { ScheduleRpc } from './schedule-rpc';
 
@@ -41,6 +49,8 @@ export interface BuiltJob {
   readonly job: Job;
   readonly options: ScheduleOptions;
   readonly hash: string;
+  /** The codec key the schedule's input is encrypted with; undefined without encryption. */
+  readonly encryptionKeyId?: string;
 }
 
 /** What apply will do. */
@@ -68,17 +78,24 @@ export interface PlanOptions {
   readonly prune?: boolean;
   /** Describe calls in flight at once. @default 8 */
   readonly concurrency?: number;
+  /** The codec key new schedule inputs are encrypted with (the newest configured); undefined: no encryption. */
+  readonly encryptionKeyId?: string;
 }
 
 /** The visibility query for schedules durable-cron manages. */
 export const MANAGED_QUERY = `${MANAGED_BY.name} = ${quote(MANAGED_BY_VALUE)}`;
 
 /** Builds every job's schedule and its definition hash. */
-export function buildJobs(file: JobsFile, taskQueue: string): Map<string, BuiltJob> {
+export function buildJobs(
+  file: JobsFile,
+  taskQueue: string,
+  encryptionKeyId?: string,
+): Map<string, BuiltJob> {
   const built = new Map<string, BuiltJob>();
   for (const job of file.jobs) {
     const options = scheduleOptionsFor(job, taskQueue, file.calendars);
-    built.set(job.id, { job, options, hash: hashDefinition(builtDefinition(options)) });
+    const hash = hashDefinition(withEncryptionKey(builtDefinition(options), encryptionKeyId));
+    built.set(job.id, { job, options, hash, ...(encryptionKeyId !== undefined ? { encryptionKeyId } : {}) });
   }
   return built;
 }
@@ -107,7 +124,10 @@ export function changeFor(b: BuiltJob, d: ScheduleDescription, project: string):
   const fields: string[] = [];
   const sync = syncOf(d);
   if (sync.hash !== b.hash) {
-    const diff = changedFields(builtDefinition(b.options), describedDefinition(d, b.options));
+    const diff = changedFields(
+      withEncryptionKey(builtDefinition(b.options), b.encryptionKeyId),
+      withEncryptionKey(describedDefinition(d, b.options), storedEncryptionKey(d)),
+    );
     // Same meaning but no (or an old) hash on the schedule: write the record so the next apply is free.
     fields.push(...(diff.length > 0 ? diff : ['scheduleSync']));
   }
@@ -140,7 +160,7 @@ function ownedBy(s: Pick<ScheduleSummary, 'typedSearchAttributes'>, project: str
  * @throws the first error of a list or describe call (after retries)
  */
 export async function planApply(rpc: ScheduleRpc, file: JobsFile, options: PlanOptions): Promise<Plan> {
-  const built = buildJobs(file, options.taskQueue);
+  const built = buildJobs(file, options.taskQueue, options.encryptionKeyId);
   // All schedules, not only managed ones: a job whose id a foreign schedule holds is adopted.
   const listed = new Map((await rpc.list()).map((s) => [s.scheduleId, s]));
   // A job the list does not show is planned as a create without a describe; if the list lagged

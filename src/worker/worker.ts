@@ -3,6 +3,7 @@
  */
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ActivityDeps, ActivityFunction } from '../../activities/deps';
+import { dataConverterFor } from '../codec';
 import type { ResolvedConfig } from '../config';
 import type { JobTypeRegistry } from '../job-types/registry';
 import { bundleWorkflows } from './bundle';
@@ -30,7 +31,8 @@ export interface WorkerLimits {
 /** Options for {@link createWorker}. */
 export interface CreateWorkerOptions {
   readonly connection: NativeConnection;
-  readonly config: Pick<ResolvedConfig, 'namespace' | 'taskQueue'>;
+  /** With `codec`, every payload the worker sends is encrypted and every one it receives decrypted. */
+  readonly config: Pick<ResolvedConfig, 'namespace' | 'taskQueue' | 'codec'>;
   readonly deps: ActivityDeps;
   /** The job types whose workflows and activities the worker registers. */
   readonly registry: JobTypeRegistry;
@@ -47,11 +49,13 @@ export interface CreateWorkerOptions {
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const bundle = options.bundle ?? (await bundleWorkflows(options.registry));
   const limits = options.limits ?? {};
+  const dataConverter = dataConverterFor(options.config);
   return Worker.create({
     connection: options.connection,
     namespace: options.config.namespace,
     taskQueue: options.config.taskQueue,
     workflowBundle: bundle,
+    ...(dataConverter ? { dataConverter } : {}),
     activities: { ...options.registry.activities(options.deps), ...options.extraActivities },
     interceptors: { activity: [stepInterceptors, heartbeatInterceptors] },
     // A workflow task sent to a process that died moves to the shared queue after this long.

@@ -20,11 +20,17 @@ export interface TestTemporal {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startTestTemporal}. */
+export interface TestTemporalOptions {
+  /** Remote codec endpoint for the server's Web UI (`--ui-codec-endpoint`). */
+  readonly uiCodecEndpoint?: string;
+}
+
 /** Starts a dev server for one test file. */
-export async function startTestTemporal(): Promise<TestTemporal> {
+export async function startTestTemporal(options: TestTemporalOptions = {}): Promise<TestTemporal> {
   installRuntime({ logLevel: 'WARN' });
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
-  const server = await startOnFreePorts(cli);
+  const server = await startOnFreePorts(cli, options);
   const config = resolveConfig(
     { address: server.address, taskQueue: `test-${randomUUID()}`, uiUrl: server.uiUrl },
     {},
@@ -46,7 +52,7 @@ export async function startTestTemporal(): Promise<TestTemporal> {
  * A port found free can be taken by another process before the server binds it (other test
  * processes run on the same machine): try fresh ports a few times.
  */
-async function startOnFreePorts(cli: TemporalCli): Promise<DevServer> {
+async function startOnFreePorts(cli: TemporalCli, options: TestTemporalOptions): Promise<DevServer> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const server = await startDevServer({
@@ -54,6 +60,7 @@ async function startOnFreePorts(cli: TemporalCli): Promise<DevServer> {
         port: await freePort(),
         uiPort: await freePort(),
         ip: '127.0.0.1',
+        ...(options.uiCodecEndpoint !== undefined ? { uiCodecEndpoint: options.uiCodecEndpoint } : {}),
       });
       if (server.reused) {
         throw new Error('test server port was already serving');

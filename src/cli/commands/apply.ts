@@ -99,6 +99,7 @@ export async function runApply(
         project: loaded.project,
         prune: flags.prune,
         concurrency,
+        encryptionKeyId: config.codec?.keys[0]?.id,
       }),
     );
     if (!flags.json) printPlan(output, config.namespace, loaded, plan, flags.prune === true);

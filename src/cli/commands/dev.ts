@@ -17,6 +17,8 @@ export interface DevFlags {
   inMemory?: boolean;
   ip: string;
   headless?: boolean;
+  /** Remote codec server the Web UI decodes payloads with. */
+  uiCodecEndpoint?: string;
   detach?: boolean;
   stop?: boolean;
   installOnly?: boolean;
@@ -32,10 +34,27 @@ export function parsePort(flag: string, value: string): number {
   return port;
 }
 
+function parseCodecEndpoint(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new UsageError(
+      `--ui-codec-endpoint '${value}' must be an http:// or https:// URL, e.g. http://127.0.0.1:8081`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
 /** Starts (or reuses) a dev server per the flags; `--stop` stops a detached one instead. */
 export async function startDevFromFlags(flags: DevFlags, output: Output): Promise<DevServer | undefined> {
   const port = parsePort('--port', flags.port);
   const uiPort = flags.uiPort === undefined ? undefined : parsePort('--ui-port', flags.uiPort);
+  const codecEndpoint =
+    flags.uiCodecEndpoint === undefined ? undefined : parseCodecEndpoint(flags.uiCodecEndpoint);
   if (flags.stop) {
     const stopped = await stopDetachedDevServer(port);
     output.out(
@@ -58,6 +77,7 @@ export async function startDevFromFlags(flags: DevFlags, output: Output): Promis
     dbFile: flags.inMemory ? undefined : (flags.dbFile ?? defaultDbFile()),
     headless: flags.headless,
     detach: flags.detach,
+    ...(codecEndpoint !== undefined ? { uiCodecEndpoint: codecEndpoint } : {}),
   });
   const info = {
     address: server.address,

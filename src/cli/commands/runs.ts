@@ -128,6 +128,7 @@ export async function runRunsShow(
       );
     }
     output.out('');
+    if (run.input !== null) output.out(`Input      ${JSON.stringify(run.input)}`);
     if (run.failure) output.out(`Failure    ${run.failure}`);
     if (run.result !== null) output.out(`Result     ${JSON.stringify(run.result)}`);
     output.out(`Web UI     ${run.url}`);

@@ -80,7 +80,11 @@ export async function runStart(
     output.out(
       `Database ${base.databaseUrl ? 'from DATABASE_URL' : `embedded (${flags.dataDir}/pglite)`}: migrated${notes.length > 0 ? `, ${notes.join(', ')}` : ''}.`,
     );
-    const changes = await applyJobs(client, jobs, { taskQueue: config.taskQueue, project });
+    const changes = await applyJobs(client, jobs, {
+      taskQueue: config.taskQueue,
+      project,
+      encryptionKeyId: config.codec?.keys[0]?.id,
+    });
     output.out(`Applied ${changes.length} job(s) from ${file}: ${changes.map((c) => c.jobId).join(', ')}`);
     const worker = await createWorker({
       connection: native,
