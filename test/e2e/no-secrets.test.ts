@@ -6,7 +6,6 @@
  * of them prints is searched for each secret, in the forms a leak would take.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI, runCli, type CliResult } from '../helpers/cli';
+import { runCli, type CliResult } from '../helpers/cli';
+import { startCliWorker, type CliWorker } from '../helpers/cli-worker';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { startAuthServer, type AuthServer } from '../helpers/grpc-auth-server';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
@@ -46,8 +46,7 @@ describe('no secret appears in any log or error output', () => {
   let authServer: AuthServer;
   let hook: Server;
   let hookUrl: string;
-  let pool: ChildProcess | undefined;
-  let poolOutput = '';
+  let pool: CliWorker | undefined;
   const hookHeaders: string[] = [];
   const outputs: Array<{ what: string; text: string }> = [];
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-secrets-'));
@@ -125,13 +124,7 @@ describe('no secret appears in any log or error output', () => {
   });
 
   after(async () => {
-    if (pool?.pid !== undefined && pool.exitCode === null) {
-      try {
-        process.kill(-pool.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    await pool?.stop();
     await new Promise<void>((done) => (hook ? hook.close(() => done()) : done()));
     await authServer?.close();
     await proxy?.close();
@@ -147,11 +140,8 @@ describe('no secret appears in any log or error output', () => {
     const apply = record('apply', await runCli(['apply', ...flags, '-f', 'jobs.yaml'], env, dir));
     assert.equal(apply.code, 0, apply.stderr);
 
-    pool = spawn(
-      process.execPath,
+    pool = await startCliWorker(
       [
-        CLI,
-        'worker',
         '--processes',
         '2',
         '--grace',
@@ -160,28 +150,10 @@ describe('no secret appears in any log or error output', () => {
         'trace',
         '--allow-http',
         '127.0.0.1',
-      ].concat(flags, ['--database-url', db.url]),
-      {
-        cwd: dir,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...Object.fromEntries(
-            Object.entries(process.env).filter(
-              ([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_'),
-            ),
-          ),
-          ...env,
-          HOOK_TOKEN: headerSecret,
-        },
-      },
+        ...flags,
+      ].concat(['--database-url', db.url]),
+      { cwd: dir, env: { ...env, HOOK_TOKEN: headerSecret } },
     );
-    pool.stdout?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    pool.stderr?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    await eventually('the pool to poll', () => {
-      if (pool?.exitCode !== null) throw new Error(`the pool exited: ${poolOutput}`);
-      return Promise.resolve(poolOutput.includes('worker polling') ? true : undefined);
-    });
 
     const trigger = record(
       'trigger',
@@ -208,8 +180,8 @@ describe('no secret appears in any log or error output', () => {
     assert.ok(proxy.clients.includes('client'), `the proxy saw ${proxy.clients.join(', ')}`);
     assert.match(show.stdout, new RegExp(hookUrl.replace(/[/.]/g, '\\$&')));
     // Trace logging was on, and the failed first attempt was logged.
-    assert.match(poolOutput, /"level":"(trace|debug)"|TRACE|DEBUG/i);
-    assert.match(poolOutput, /503|HttpStatus|retry/i);
+    assert.match(pool.output(), /"level":"(trace|debug)"|TRACE|DEBUG/i);
+    assert.match(pool.output(), /503|HttpStatus|retry/i);
   });
 
   it('failing commands print no secret either, even with --verbose', async () => {
@@ -262,14 +234,8 @@ describe('no secret appears in any log or error output', () => {
 
   it('no output holds any of the secrets', async () => {
     // Stop the pool first so its drain and exit lines are searched too.
-    if (pool?.pid !== undefined && pool.exitCode === null) {
-      process.kill(-pool.pid, 'SIGTERM');
-      await eventually(
-        'the pool to exit',
-        () => Promise.resolve(pool?.exitCode !== null ? true : undefined),
-        30_000,
-      );
-    }
+    await pool?.stop('SIGTERM');
+    const poolOutput = pool?.output() ?? '';
     outputs.push({ what: 'worker pool', text: poolOutput });
     assert.ok(outputs.length >= 9, `outputs: ${outputs.map((o) => o.what).join(', ')}`);
     assert.ok(poolOutput.length > 1000, 'the pool logged at trace level');

@@ -7,7 +7,6 @@
  * a second `apply` sees no change.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { temporal as proto } from '@temporalio/proto';
 import { ENCRYPTED_ENCODING } from '../../src/codec';
-import { CLI, runCli } from '../helpers/cli';
+import { runCli } from '../helpers/cli';
+import { startCliWorker, type CliWorker } from '../helpers/cli-worker';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -24,17 +24,6 @@ const keyB = randomBytes(32).toString('base64');
 const KEYS_A = `a:${keyA}`;
 const KEYS_BA = `b:${keyB},a:${keyA}`;
 
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_'),
-      ),
-    ),
-    ...extra,
-  };
-}
-
 function encodingOf(payload: proto.api.common.v1.IPayload | undefined): string {
   return Buffer.from(payload?.metadata?.encoding ?? '').toString();
 }
@@ -42,8 +31,7 @@ function encodingOf(payload: proto.api.common.v1.IPayload | undefined): string {
 describe('payload encryption: nothing readable in Temporal, everything readable with the keys', () => {
   let temporal: TestTemporal;
   let db: TestDatabase;
-  let pool: ChildProcess | undefined;
-  let poolOutput = '';
+  let pool: CliWorker | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-codec-'));
   const suffix = randomUUID().slice(0, 8);
   const jobId = `secret-job-${suffix}`;
@@ -76,33 +64,10 @@ jobs:
       dir,
     );
     assert.equal(applied.code, 0, applied.stderr);
-    pool = spawn(
-      process.execPath,
-      [
-        CLI,
-        'worker',
-        ...common,
-        '--processes',
-        '1',
-        '--grace',
-        '1s',
-        '--allow-command',
-        '--database-url',
-        db.url,
-      ],
-      {
-        cwd: dir,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: cleanEnv({ DURABLE_CRON_CODEC_KEYS: KEYS_A }),
-      },
+    pool = await startCliWorker(
+      [...common, '--processes', '1', '--grace', '1s', '--allow-command', '--database-url', db.url],
+      { cwd: dir, env: { DURABLE_CRON_CODEC_KEYS: KEYS_A } },
     );
-    pool.stdout?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    pool.stderr?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    await eventually('the pool to poll', () => {
-      if (pool?.exitCode !== null) throw new Error(`the pool exited: ${poolOutput}`);
-      return Promise.resolve(poolOutput.includes('worker polling') ? true : undefined);
-    });
     const triggered = await runCli(
       [...common, 'schedules', 'trigger', jobId, '--json'],
       { DURABLE_CRON_CODEC_KEYS: KEYS_A },
@@ -124,7 +89,7 @@ jobs:
         if (status === proto.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
           return true;
         if (status !== proto.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-          throw new Error(`run ended with status ${status}: ${poolOutput}`);
+          throw new Error(`run ended with status ${status}: ${pool?.output() ?? ''}`);
         }
         return undefined;
       },
@@ -133,13 +98,7 @@ jobs:
   });
 
   after(async () => {
-    if (pool?.pid !== undefined && pool.exitCode === null) {
-      try {
-        process.kill(-pool.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    await pool?.stop();
     await db?.close();
     await temporal?.stop();
     rmSync(dir, { recursive: true, force: true });

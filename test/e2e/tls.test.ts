@@ -5,13 +5,13 @@
  * for each wrong one, and a worker pool started with the same flags runs a triggered job.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CLI, runCli, type CliResult } from '../helpers/cli';
+import { runCli, type CliResult } from '../helpers/cli';
+import { startCliWorker, type CliWorker } from '../helpers/cli-worker';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 import { makeTestPki, startTlsProxy, type TestPki, type TlsProxy } from '../helpers/tls';
@@ -32,8 +32,7 @@ describe('TLS and mTLS connections through a TLS endpoint requiring client certi
   let pki: TestPki;
   let proxy: TlsProxy;
   let internal: TlsProxy;
-  let pool: ChildProcess | undefined;
-  let poolOutput = '';
+  let pool: CliWorker | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-tls-'));
   const namespace = 'default';
   const queue = `tls-${randomUUID()}`;
@@ -61,13 +60,7 @@ describe('TLS and mTLS connections through a TLS endpoint requiring client certi
   });
 
   after(async () => {
-    if (pool?.pid !== undefined && pool.exitCode === null) {
-      try {
-        process.kill(-pool.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    await pool?.stop();
     await proxy?.close();
     await internal?.close();
     await db?.close();
@@ -98,11 +91,8 @@ describe('TLS and mTLS connections through a TLS endpoint requiring client certi
 
   it('a worker pool connects through TLS (its processes too) and runs a triggered job', async () => {
     const seen = proxy.clients.length;
-    pool = spawn(
-      process.execPath,
+    pool = await startCliWorker(
       [
-        CLI,
-        'worker',
         '--processes',
         '1',
         '--grace',
@@ -110,24 +100,14 @@ describe('TLS and mTLS connections through a TLS endpoint requiring client certi
         '--allow-command',
         '--address',
         proxy.address,
-      ].concat(mtls, ['--task-queue', queue, '--database-url', db.url]),
-      {
-        cwd: dir,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: Object.fromEntries(
-          Object.entries(process.env).filter(
-            ([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_'),
-          ),
-        ),
-      },
+        ...mtls,
+        '--task-queue',
+        queue,
+        '--database-url',
+        db.url,
+      ],
+      { cwd: dir },
     );
-    pool.stdout?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    pool.stderr?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    await eventually('the pool to poll', () => {
-      if (pool?.exitCode !== null) throw new Error(`the pool exited: ${poolOutput}`);
-      return Promise.resolve(poolOutput.includes('worker polling') ? true : undefined);
-    });
     const trigger = await runCli([
       'schedules',
       'trigger',
@@ -148,7 +128,7 @@ describe('TLS and mTLS connections through a TLS endpoint requiring client certi
     // certificate (the process got the TLS settings over IPC): the pool knows no other address.
     const fromPool = proxy.clients.slice(seen);
     assert.ok(fromPool.filter((c) => c === 'client').length >= 2, `new connections: ${fromPool.join(', ')}`);
-    assert.doesNotMatch(poolOutput, /BEGIN (CERTIFICATE|PRIVATE KEY)/);
+    assert.doesNotMatch(pool.output(), /BEGIN (CERTIFICATE|PRIVATE KEY)/);
   });
 
   it('TEMPORAL_TLS_* variables and a profile file give the same settings', async () => {

@@ -6,7 +6,6 @@
  * starts, with one line naming the file.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,23 +15,16 @@ import { loadJobModules } from '../../src/job-types/modules';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';
-import { CLI, runCli } from '../helpers/cli';
+import { runCli } from '../helpers/cli';
+import { startCliWorker, type CliWorker } from '../helpers/cli-worker';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { SHOP_MODULE } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
-/** The CLI's environment without the developer's Temporal or durable-cron settings. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_')),
-  );
-}
-
 describe('a prebuilt workflow bundle (bundle --out, worker --workflow-bundle)', () => {
   let temporal: TestTemporal;
   let db: TestDatabase;
-  let pool: ChildProcess | undefined;
-  let poolOutput = '';
+  let pool: CliWorker | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-bundle-'));
   const bundle = join(dir, 'out', 'workflow-bundle.js');
   const suffix = randomUUID().slice(0, 8);
@@ -61,11 +53,8 @@ describe('a prebuilt workflow bundle (bundle --out, worker --workflow-bundle)', 
       taskQueue: temporal.config.taskQueue,
       project: `bundle-${suffix}`,
     });
-    pool = spawn(
-      process.execPath,
+    pool = await startCliWorker(
       [
-        CLI,
-        'worker',
         '--processes',
         '1',
         '--grace',
@@ -84,25 +73,12 @@ describe('a prebuilt workflow bundle (bundle --out, worker --workflow-bundle)', 
         '--workflow-bundle',
         bundle,
       ],
-      { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() },
+      { cwd: dir },
     );
-    pool.stdout?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    pool.stderr?.on('data', (c: Buffer) => (poolOutput += c.toString()));
-    await eventually('the pool to poll', () => {
-      if (pool?.exitCode !== null) throw new Error(`the pool exited: ${poolOutput}`);
-      if (!poolOutput.includes('worker polling')) throw new Error('not polling yet');
-      return Promise.resolve(true);
-    });
   });
 
   after(async () => {
-    if (pool?.pid !== undefined && pool.exitCode === null) {
-      try {
-        process.kill(-pool.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    await pool?.stop();
     await db?.close();
     await temporal?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -116,8 +92,9 @@ describe('a prebuilt workflow bundle (bundle --out, worker --workflow-bundle)', 
   }
 
   it('uses the file instead of bundling at start', () => {
-    assert.ok(!poolOutput.includes('bundling workflows'), poolOutput);
-    assert.ok(poolOutput.includes(bundle), 'the pool does not name the bundle it uses');
+    const output = pool?.output() ?? '';
+    assert.ok(!output.includes('bundling workflows'), output);
+    assert.ok(output.includes(bundle), 'the pool does not name the bundle it uses');
   });
 
   it("runs a shop job's own workflow from the bundle", async () => {

@@ -13,6 +13,18 @@ export interface CliResult {
   readonly ms: number;
 }
 
+/** This process's environment without `TEMPORAL_*` and `DURABLE_CRON_*` variables, plus `extra`. */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_'),
+      ),
+    ),
+    ...extra,
+  };
+}
+
 /** Runs the CLI with `args` and a clean Temporal environment (plus `env`). */
 export async function runCli(
   args: string[],
@@ -20,11 +32,8 @@ export async function runCli(
   cwd?: string,
 ): Promise<CliResult> {
   const started = Date.now();
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('DURABLE_CRON_')),
-  );
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, cwd });
+    const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv(env), cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
