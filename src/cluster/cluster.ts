@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client, Connection, isGrpcServiceError, type TLSConfig } from '@temporalio/client';
-import { freePort } from '../dev-server/dev-server';
+import { delay, freePort, isAlive, portIsFree } from '../dev-server/dev-server';
 import { DurableCronError, UsageError, errorMessage } from '../errors';
 import { registerSearchAttributes } from '../search-attributes';
 import {
@@ -19,15 +19,7 @@ import {
   type ClusterDatabases,
 } from './databases';
 import { dynamicConfigYaml, nodeConfigYaml, nodePorts, PORTS_PER_NODE, type NodePorts } from './node-config';
-import {
-  delay,
-  isAlive,
-  signalGroup,
-  spawnNode,
-  stopGroup,
-  waitForFrontend,
-  type NodeProcess,
-} from './node-process';
+import { signalGroup, spawnNode, stopGroup, waitForFrontend, type NodeProcess } from './node-process';
 import type { ServerBinaries } from './server-binaries';
 import { ensureClusterTls, type ClusterTlsFiles } from './tls';
 
@@ -326,7 +318,7 @@ async function allocatePorts(basePort: number | undefined): Promise<NodePorts[]>
       if (basePort !== undefined) {
         const port = basePort + 20 * i + k;
         if (port > 65535) throw new UsageError(`--port ${basePort} leaves no room for ${NODE_COUNT} nodes`);
-        if (!(await portIsFree(port))) {
+        if (!(await portIsFree('127.0.0.1', port))) {
           throw new UsageError(`port ${port} (node ${i + 1}) is in use; pick other ports with --port`);
         }
         ports.push(port);
@@ -340,15 +332,6 @@ async function allocatePorts(basePort: number | undefined): Promise<NodePorts[]>
     all.push(ports);
   }
   return all.map(nodePorts);
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
 }
 
 async function withConnection<T>(

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { Connection, type TLSConfig } from '@temporalio/client';
+import { delay, isAlive } from '../dev-server/dev-server';
 import { DurableCronError } from '../errors';
 
 /** A started node process. */
@@ -51,16 +52,6 @@ export function spawnNode(
     });
   });
   return { pid: child.pid, exited, hasExited: () => exitedFlag };
-}
-
-/** True when a process with this id exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Sends `signal` to the process group led by `pid` (ignoring a group that is gone). */
@@ -133,9 +124,4 @@ export async function waitForFrontend(
     }
     await delay(500);
   }
-}
-
-/** Resolves after `ms` milliseconds. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }

@@ -11,7 +11,8 @@ import {
   type ClusterInfo,
 } from '../../cluster/cluster';
 import { dropClusterDatabases, parsePostgresUrl, DEFAULT_POSTGRES_URL } from '../../cluster/databases';
-import { frontendAnswers, isAlive } from '../../cluster/node-process';
+import { frontendAnswers } from '../../cluster/node-process';
+import { isAlive } from '../../dev-server/dev-server';
 import { findOrBuildServerBinaries } from '../../cluster/server-binaries';
 import { UsageError } from '../../errors';
 import { printJson, type Output } from '../output';
