@@ -3,7 +3,17 @@
  * modules into the per-user cache the first time, with the PostgreSQL schema files next to them.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { TemporalCliError } from '../errors';
 import { goEnv, goInstall, MIN_GO } from '../dev-server/go-install';
@@ -110,8 +120,19 @@ function copySchema(target: string, env: NodeJS.ProcessEnv, log: (line: string) 
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(join(target, '..'), { recursive: true });
   cpSync(source, scratch, { recursive: true });
+  // Go's module cache is read-only; the copy must stay removable.
+  makeWritable(scratch);
   rmSync(target, { recursive: true, force: true });
   renameSync(scratch, target);
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(path);
+    else chmodSync(path, 0o644);
+  }
 }
 
 function moduleSchemaDir(env: NodeJS.ProcessEnv, log: (line: string) => void): string {

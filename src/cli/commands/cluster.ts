@@ -115,8 +115,23 @@ export async function runCluster(flags: ClusterFlags, namespace: string, output:
   await cluster.stop();
 }
 
+/** The JSON of `--json` and `--status --json`: the recorded fields only (no handles). */
 function describe(info: ClusterInfo, running: boolean) {
-  return { running, ...info };
+  const { name, stateDir, serverVersion, namespace, address, addresses, nodes, postgresUrl, databases, tls } =
+    info;
+  return {
+    running,
+    name,
+    stateDir,
+    serverVersion,
+    namespace,
+    address,
+    addresses,
+    nodes,
+    postgresUrl,
+    databases,
+    tls,
+  };
 }
 
 function printSummary(cluster: Cluster, output: Output): void {
