@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client, Connection, isGrpcServiceError, type TLSConfig } from '@temporalio/client';
-import { delay, freePort, isAlive, portIsFree } from '../dev-server/dev-server';
+import { delay, isAlive, portIsFree } from '../dev-server/dev-server';
 import { DurableCronError, UsageError, errorMessage } from '../errors';
 import { registerSearchAttributes } from '../search-attributes';
 import {
@@ -37,7 +37,7 @@ export interface ClusterOptions {
   readonly stateDir?: string;
   /** PostgreSQL server (the database in the URL is only used to create the cluster's). @default postgres://postgres@127.0.0.1:5432/postgres */
   readonly postgresUrl?: string;
-  /** First port: node i (0-based) uses the 9 ports from basePort + 20·i. @default free ports chosen at random */
+  /** First port: node i (0-based) uses the 9 ports from basePort + 20·i. @default free ports below 32768 chosen at random */
   readonly basePort?: number;
   /** Namespace registered with durable-cron's search attributes. @default 'default' */
   readonly namespace?: string;
@@ -323,8 +323,7 @@ async function allocatePorts(basePort: number | undefined): Promise<NodePorts[]>
         }
         ports.push(port);
       } else {
-        let port = await freePort();
-        while (taken.has(port)) port = await freePort();
+        const port = await freeLowPort(taken);
         taken.add(port);
         ports.push(port);
       }
@@ -332,6 +331,18 @@ async function allocatePorts(basePort: number | undefined): Promise<NodePorts[]>
     all.push(ports);
   }
   return all.map(nodePorts);
+}
+
+/**
+ * A free port below 32768: Temporal stores membership ports in a PostgreSQL smallint, so the
+ * system's ephemeral ports (usually 32768-60999) cannot be used.
+ */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    if (!taken.has(port) && (await portIsFree('127.0.0.1', port))) return port;
+  }
+  throw new DurableCronError('no free port found between 10000 and 32000');
 }
 
 async function withConnection<T>(
