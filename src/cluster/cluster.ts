@@ -53,6 +53,8 @@ export interface ClusterOptions {
   readonly startTimeoutMs?: number;
   /** Receives progress lines. @default no output */
   readonly log?: (line: string) => void;
+  /** Aborting it while the cluster starts stops the nodes started so far and rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** One node as recorded in the state file. */
@@ -191,10 +193,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const node of nodes) rmSync(join(stateDir, `node-${node.node}.pid`), { force: true });
   };
 
+  // The nodes run in process groups of their own (so they can be killed as a whole), which also
+  // keeps Ctrl-C from reaching them: an abort while starting stops them here.
+  const onAbort = () => void stopAll();
+  options.signal?.addEventListener('abort', onAbort);
   try {
     // Node 1 first: it creates the cluster metadata; node 2 then joins its ring.
     for (let i = 0; i < nodes.length; i += 1) {
       const node = nodes[i] as (typeof nodes)[number];
+      if (options.signal?.aborted) throw new DurableCronError('interrupted while starting the cluster');
       const proc = startNode(i);
       await waitForFrontend(`node ${node.node}`, node.address, tlsConfig, proc, node.logFile, timeoutMs);
     }
@@ -209,7 +216,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const node of nodes) await waitForNamespace(node.address, tlsConfig, namespace, timeoutMs);
   } catch (err) {
     await stopAll();
+    if (options.signal?.aborted) throw new DurableCronError('interrupted while starting the cluster');
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
 
   const info: ClusterInfo = {

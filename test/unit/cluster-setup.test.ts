@@ -15,6 +15,7 @@ import { nodeConfigYaml, nodePorts } from '../../src/cluster/node-config';
 import { findOrBuildServerBinaries, serverCacheDir } from '../../src/cluster/server-binaries';
 import { clusterTlsFiles } from '../../src/cluster/tls';
 import { UsageError } from '../../src/errors';
+import { runCli } from '../helpers/cli';
 
 interface Rpc {
   rpc: Record<string, unknown>;
@@ -155,5 +156,34 @@ describe('cluster settings', () => {
       [t.systemWorker.certFile, t.systemWorker.keyFile, t.systemWorker.client.rootCaFiles[0]],
       ['/state/tls/client.pem', '/state/tls/client-key.pem', '/state/tls/ca.pem'],
     );
+  });
+
+  it('rejects bad flags and env with one line naming them, before touching anything', async () => {
+    const cases: [string[], Record<string, string>, string][] = [
+      [
+        ['--name', 'Bad'],
+        {},
+        "error: --name 'Bad' must be 1-40 lower-case letters, digits, '_' or '-', starting with a letter or digit",
+      ],
+      [['--port', '0'], {}, "error: --port '0' must be a port number 1-65535"],
+      [['--retention', 'x'], {}, "error: --retention 'x' must be a whole number of hours ≥ 1"],
+      [
+        ['--postgres-url', 'mysql://x'],
+        {},
+        'error: --postgres-url must start with postgres:// or postgresql://',
+      ],
+      [['--drop-databases'], {}, 'error: --drop-databases only goes with --stop'],
+      [
+        ['--status'],
+        { DURABLE_CRON_CLUSTER_POSTGRES_URL: 'nope' },
+        'error: DURABLE_CRON_CLUSTER_POSTGRES_URL must be a URL like postgres://postgres@127.0.0.1:5432/postgres',
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await runCli(['cluster', ...args], env);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.equal(result.stderr.trim(), message);
+      assert.equal(result.stdout, '');
+    }
   });
 });

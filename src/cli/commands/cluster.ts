@@ -46,7 +46,10 @@ export async function runCluster(flags: ClusterFlags, namespace: string, output:
     throw new UsageError(`--retention '${flags.retention}' must be a whole number of hours ≥ 1`);
   }
   const postgresUrl = clusterPostgresUrl(flags.postgresUrl) ?? DEFAULT_POSTGRES_URL;
-  const postgres = parsePostgresUrl(postgresUrl);
+  const postgres = parsePostgresUrl(
+    postgresUrl,
+    flags.postgresUrl ? '--postgres-url' : 'DURABLE_CRON_CLUSTER_POSTGRES_URL',
+  );
   if (flags.dropDatabases && !flags.stop) throw new UsageError('--drop-databases only goes with --stop');
 
   if (flags.status) return printStatus(name, stateDir, flags.json === true, output);
@@ -79,7 +82,13 @@ export async function runCluster(flags: ClusterFlags, namespace: string, output:
     else output.out(`Temporal server ${binaries.version} (${binaries.source}): ${binaries.server}`);
     return;
   }
+  // Ctrl-C while starting stops the nodes started so far (they do not receive it themselves).
+  const interrupted = new AbortController();
+  const interrupt = () => interrupted.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   const cluster = await startCluster({
+    signal: interrupted.signal,
     binaries,
     name,
     stateDir,
@@ -90,6 +99,9 @@ export async function runCluster(flags: ClusterFlags, namespace: string, output:
     tls: flags.tls,
     detach: flags.detach,
     log: (line) => output.err(line),
+  }).finally(() => {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
   });
   if (flags.json) printJson(output, describe(cluster, true));
   else printSummary(cluster, output);
