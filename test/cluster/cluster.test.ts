@@ -210,31 +210,29 @@ jobs:
 
   it('loses and doubles no fire when a server node is SIGKILLed and restarted', async () => {
     const cluster = (test as TestCluster).cluster;
-    const firesSince = async (since: Date) =>
-      (
-        await client.workflow.count(
-          `jobId IN ('${ACME_JOB}', '${GLOBEX_JOB}') AND TemporalScheduledStartTime > '${since.toISOString()}'`,
-        )
-      ).count;
+    // Ten fires (of both jobs, every 3 s) scheduled after `since` have started.
+    const tenFiresAfter = (what: string, since: Date) =>
+      eventually(
+        what,
+        async () => {
+          const { count } = await client.workflow.count(
+            `jobId IN ('${ACME_JOB}', '${GLOBEX_JOB}') AND TemporalScheduledStartTime > '${since.toISOString()}'`,
+          );
+          return count >= 10 ? true : undefined;
+        },
+        180_000,
+      );
     const windowStart = new Date(Math.ceil((Date.now() + 1_000) / EVERY_MS) * EVERY_MS);
 
     // Node 2 dies as in a crash; the clients and the pool talk to node 1's frontend, and node 1
     // takes over node 2's history shards (and the schedules on them).
     const killedAt = new Date();
     await cluster.killNode(2);
-    await eventually(
-      'fires while node 2 is down',
-      async () => ((await firesSince(killedAt)) >= 10 ? true : undefined),
-      180_000,
-    );
+    await tenFiresAfter('fires while node 2 is down', killedAt);
 
     const restartedAt = new Date();
     await cluster.restartNode(2);
-    await eventually(
-      'fires after node 2 is back',
-      async () => ((await firesSince(restartedAt)) >= 10 ? true : undefined),
-      180_000,
-    );
+    await tenFiresAfter('fires after node 2 is back', restartedAt);
     const windowEnd = new Date(Math.floor((Date.now() - EVERY_MS) / EVERY_MS) * EVERY_MS);
 
     for (const jobId of [ACME_JOB, GLOBEX_JOB]) {
