@@ -71,7 +71,7 @@ export function buildProgram(output: Output): Command {
     .option('--retention <hours>', 'retention of closed runs in the namespace', '72')
     .option('--tls', 'serve mutual TLS with a generated CA and client certificate (in <state dir>/tls)')
     .option('--detach', 'run in the background (pid files in the state dir)')
-    .option('--stop', 'stop a detached cluster')
+    .option('--stop', 'stop the cluster started with this --name (detached, or in another shell)')
     .option('--drop-databases', "with --stop: also drop the cluster's databases")
     .option('--status', "print the cluster's addresses, pids and files")
     .option(

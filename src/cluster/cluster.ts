@@ -45,7 +45,7 @@ export interface ClusterOptions {
   readonly retentionHours?: number;
   /** Serve mutual TLS with a generated CA (see {@link ClusterTlsFiles}). @default false */
   readonly tls?: boolean;
-  /** Leave the nodes running when this process exits (pid files in the state dir). @default false */
+  /** Leave the nodes running when this process exits (`stop` still stops them). @default false */
   readonly detach?: boolean;
   /** @default 4 */
   readonly numHistoryShards?: number;
@@ -176,7 +176,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     log(`Starting node ${node.node} (frontend ${node.address}, log ${node.logFile})`);
     const proc = spawnNode(options.binaries.server, node.dir, node.logFile, options.detach === true);
     processes[index] = proc;
-    if (options.detach) writeFileSync(join(stateDir, `node-${node.node}.pid`), `${proc.pid}\n`);
+    // Also in the foreground: `--status` and `--stop` from another shell find the nodes.
+    writeFileSync(join(stateDir, `node-${node.node}.pid`), `${proc.pid}\n`);
     void proc.exited.then((code) => {
       if (!stopping.has(index) && processes[index] === proc) exitedByItself(code ?? 1);
     });
