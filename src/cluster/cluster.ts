@@ -3,7 +3,7 @@
  * `temporal-server` processes, each running frontend, history, matching and worker, joined into
  * one membership ring, storing everything (persistence and advanced visibility) in PostgreSQL.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -11,17 +11,15 @@ import { Client, Connection, isGrpcServiceError, type TLSConfig } from '@tempora
 import { delay, isAlive, portIsFree } from '../dev-server/dev-server';
 import { DurableCronError, UsageError, errorMessage } from '../errors';
 import { registerSearchAttributes } from '../search-attributes';
-import {
-  clusterDatabases,
-  DEFAULT_POSTGRES_URL,
-  ensureSchemas,
-  parsePostgresUrl,
-  type ClusterDatabases,
-} from './databases';
+import { clusterDatabases, DEFAULT_POSTGRES_URL, ensureSchemas, parsePostgresUrl } from './databases';
 import { dynamicConfigYaml, nodeConfigYaml, nodePorts, PORTS_PER_NODE, type NodePorts } from './node-config';
 import { signalGroup, spawnNode, stopGroup, waitForFrontend, type NodeProcess } from './node-process';
+import { readClusterInfo, type ClusterInfo } from './cluster-state';
 import type { ServerBinaries } from './server-binaries';
 import { ensureClusterTls, type ClusterTlsFiles } from './tls';
+
+export type { ClusterInfo, ClusterNodeInfo } from './cluster-state';
+export { readClusterInfo, stopDetachedCluster } from './cluster-state';
 
 /** Number of server nodes. */
 export const NODE_COUNT = 2;
@@ -55,36 +53,6 @@ export interface ClusterOptions {
   readonly log?: (line: string) => void;
   /** Aborting it while the cluster starts stops the nodes started so far and rejects. */
   readonly signal?: AbortSignal;
-}
-
-/** One node as recorded in the state file. */
-export interface ClusterNodeInfo {
-  /** 1-based. */
-  readonly node: number;
-  /** Frontend gRPC address, `127.0.0.1:<port>`. */
-  readonly address: string;
-  readonly ports: NodePorts;
-  readonly pid: number | undefined;
-  readonly logFile: string;
-  readonly configFile: string;
-}
-
-/** What a started cluster is (also the content of `<stateDir>/cluster.json`). */
-export interface ClusterInfo {
-  readonly name: string;
-  readonly stateDir: string;
-  readonly serverVersion: string;
-  readonly namespace: string;
-  /** Frontend address of node 1. */
-  readonly address: string;
-  /** Frontend addresses of all nodes. */
-  readonly addresses: string[];
-  readonly nodes: ClusterNodeInfo[];
-  /** PostgreSQL URL with the password replaced by `***`. */
-  readonly postgresUrl: string;
-  readonly databases: ClusterDatabases;
-  /** Certificate paths when the cluster serves TLS. */
-  readonly tls: ClusterTlsFiles | undefined;
 }
 
 /** A running cluster started by this process. */
@@ -284,42 +252,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 }
 
-/** TLS options for the SDK from the cluster's files: the CA, the client certificate and the server name. */
-export function clientTls(tls: ClusterTlsFiles): TLSConfig {
-  return {
-    serverNameOverride: tls.serverName,
-    serverRootCACertificate: readFileSync(tls.ca),
-    clientCertPair: { crt: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey) },
-  };
-}
-
-/** Reads `<stateDir>/cluster.json`, or undefined when there is none. */
-export function readClusterInfo(stateDir: string): ClusterInfo | undefined {
-  const file = join(stateDir, 'cluster.json');
-  if (!existsSync(file)) return undefined;
-  const info = JSON.parse(readFileSync(file, 'utf8')) as ClusterInfo;
-  // Pid files are the truth for detached nodes (a foreground run leaves none).
-  const nodes = info.nodes.map((n) => {
-    const pidFile = join(stateDir, `node-${n.node}.pid`);
-    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined;
-    return { ...n, pid: pid !== undefined && Number.isInteger(pid) ? pid : undefined };
-  });
-  return { ...info, nodes };
-}
-
-/**
- * Stops the detached nodes of the cluster in `stateDir` and removes their pid files.
- * @returns the pids that were running
- */
-export async function stopDetachedCluster(stateDir: string): Promise<number[]> {
-  const info = readClusterInfo(stateDir);
-  if (!info) return [];
-  const running = info.nodes.flatMap((n) => (n.pid !== undefined && isAlive(n.pid) ? [n.pid] : []));
-  await Promise.all(running.map((pid) => stopGroup(pid)));
-  for (const n of info.nodes) rmSync(join(stateDir, `node-${n.node}.pid`), { force: true });
-  return running;
-}
-
 async function allocatePorts(basePort: number | undefined): Promise<NodePorts[]> {
   const all: number[][] = [];
   const taken = new Set<number>();
@@ -424,4 +356,13 @@ async function retrying<T>(what: string, timeoutMs: number, attempt: () => Promi
       await delay(500);
     }
   }
+}
+
+/** TLS options for the SDK from the cluster's files: the CA, the client certificate and the server name. */
+export function clientTls(tls: ClusterTlsFiles): TLSConfig {
+  return {
+    serverNameOverride: tls.serverName,
+    serverRootCACertificate: readFileSync(tls.ca),
+    clientCertPair: { crt: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey) },
+  };
 }
