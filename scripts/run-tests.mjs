@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled test files with node's test runner, one file at a time: end-to-end files
 // start their own Temporal dev server, and the machines this runs on have two cores.
-// Usage: node scripts/run-tests.mjs [substring ...]   (filters test files by path)
+// Usage: node scripts/run-tests.mjs [--cluster] [substring ...]   (filters test files by path)
+// test/cluster (a two-node Temporal cluster on PostgreSQL per file) runs only with --cluster.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,8 +17,11 @@ function collect(dir) {
   });
 }
 
-const filters = process.argv.slice(2);
+const cluster = process.argv[2] === '--cluster';
+const filters = process.argv.slice(cluster ? 3 : 2);
+const clusterDir = join(root, 'cluster');
 const files = collect(root)
+  .filter((f) => f.startsWith(clusterDir + '/') === cluster)
   .filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)))
   .sort();
 if (files.length === 0) {
@@ -27,7 +31,7 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '1';
 // A hung test (say, a server left running by a failed hook) fails after this instead of
 // holding CI until its own limit.
-const timeoutMs = process.env.TEST_TIMEOUT_MS ?? '300000';
+const timeoutMs = process.env.TEST_TIMEOUT_MS ?? (cluster ? '900000' : '300000');
 const result = spawnSync(
   process.execPath,
   [

@@ -323,3 +323,14 @@ export function readProjectConfig(explicit: string | undefined, cwd: string = pr
   }
   return config;
 }
+
+/**
+ * The PostgreSQL server of `durable-cron cluster`: the `--postgres-url` flag, then
+ * `DURABLE_CRON_CLUSTER_POSTGRES_URL`, else undefined (the cluster's default).
+ */
+export function clusterPostgresUrl(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return nonEmpty(flag) ?? nonEmpty(env.DURABLE_CRON_CLUSTER_POSTGRES_URL);
+}

@@ -9,6 +9,7 @@ import type { ApplyFlags } from './commands/apply';
 import type { AuditFlags } from './commands/audit';
 import type { BundleFlags } from './commands/bundle';
 import type { CodecServerFlags } from './commands/codec-server';
+import type { ClusterFlags } from './commands/cluster';
 import type { DevFlags } from './commands/dev';
 import type { InitFlags } from './commands/init';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
@@ -79,6 +80,32 @@ export function buildProgram(output: Output): Command {
     .option('--install-only', 'obtain the pinned Temporal CLI (build it if needed), print its path, and exit')
     .option('--json', 'print server details as JSON')
     .action(async (flags: DevFlags) => (await import('./commands/dev.js')).runDev(flags, output));
+
+  program
+    .command('cluster')
+    .description(
+      'run a two-node Temporal cluster on PostgreSQL on this machine (builds the pinned server the first time)',
+    )
+    .option('--name <name>', 'names the state dir (.data/cluster/<name>) and the databases', 'local')
+    .option(
+      '--postgres-url <url>',
+      'PostgreSQL server (env DURABLE_CRON_CLUSTER_POSTGRES_URL; default: postgres://postgres@127.0.0.1:5432/postgres)',
+    )
+    .option('--port <port>', 'first port; node i uses 9 ports from port + 20*(i-1)', '7233')
+    .option('--retention <hours>', 'retention of closed runs in the namespace', '72')
+    .option('--tls', 'serve mutual TLS with a generated CA and client certificate (in <state dir>/tls)')
+    .option('--detach', 'run in the background (pid files in the state dir)')
+    .option('--stop', 'stop the cluster started with this --name (detached, or in another shell)')
+    .option('--drop-databases', "with --stop: also drop the cluster's databases")
+    .option('--status', "print the cluster's addresses, pids and files")
+    .option(
+      '--install-only',
+      'obtain the pinned server and SQL tool (build them if needed), print the path, and exit',
+    )
+    .option('--json', 'print details as JSON')
+    .action(async (flags: ClusterFlags, cmd: Command) =>
+      (await import('./commands/cluster.js')).runCluster(flags, configFrom(cmd).namespace, output),
+    );
 
   program
     .command('init')

@@ -208,7 +208,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function portIsFree(ip: string, port: number): Promise<boolean> {
+/** True when nothing listens on `ip:port`. */
+export async function portIsFree(ip: string, port: number): Promise<boolean> {
   return new Promise((done) => {
     const server = createServer();
     server.once('error', () => done(false));
@@ -216,7 +217,8 @@ async function portIsFree(ip: string, port: number): Promise<boolean> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** True when a process with this id exists. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -225,7 +227,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function delay(ms: number): Promise<void> {
+/** Resolves after `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
