@@ -10,21 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, type CliResult } from '../helpers/cli';
+import { runCli } from '../helpers/cli';
 import { startCliWorker, type CliWorker } from '../helpers/cli-worker';
 import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
-import { makeTestPki, startTlsProxy, type TestPki, type TlsProxy } from '../helpers/tls';
-
-/** One line on stderr, no stack trace, a non-zero exit. */
-function assertOneLineFailure(r: CliResult, pattern: RegExp): void {
-  assert.notEqual(r.code, 0, `should fail: ${r.stdout}${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected:\n${r.stderr}`);
-  assert.match(lines[0] ?? '', /^error: cannot reach Temporal at /);
-  assert.match(lines[0] ?? '', pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
+import {
+  assertOneLineFailure,
+  makeTestPki,
+  startTlsProxy,
+  type TestPki,
+  type TlsProxy,
+} from '../helpers/tls';
 
 describe('TLS and mTLS connections through a TLS endpoint requiring client certificates', () => {
   let temporal: TestTemporal;

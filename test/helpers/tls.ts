@@ -3,12 +3,14 @@
  * with `openssl` in a temporary folder (plus a second CA nobody trusts), and a TLS-terminating
  * proxy in front of a plaintext Temporal server that requires a client certificate (mTLS).
  */
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { CliResult } from './cli';
 
 /** Paths of the generated PEM files. */
 export interface TestPki {
@@ -157,4 +159,14 @@ export async function startTlsProxy(options: {
 function splitHostPort(address: string): [string, number] {
   const at = address.lastIndexOf(':');
   return [address.slice(0, at), Number(address.slice(at + 1))];
+}
+
+/** Asserts a CLI run failed to connect with one line on stderr matching `pattern`, no stack trace. */
+export function assertOneLineFailure(r: CliResult, pattern: RegExp): void {
+  assert.notEqual(r.code, 0, `should fail: ${r.stdout}${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected:\n${r.stderr}`);
+  assert.match(lines[0] ?? '', /^error: cannot reach Temporal at /);
+  assert.match(lines[0] ?? '', pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
 }
