@@ -9,8 +9,9 @@
  *   with native code or files of their own.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { pruneProtoModule } from './bundle-cli-proto';
 import { BUNDLED_COMMANDS, type BundledCommand } from '../src/cli/dispatch';
 
 const DIST = join(__dirname, '..');
@@ -59,6 +60,18 @@ function projectExternals(included: readonly string[]): Plugin {
   };
 }
 
+/** Bundles the protobuf definitions client commands use (see bundle-cli-proto.ts). */
+const prunedProto: Plugin = {
+  name: 'pruned-proto',
+  setup(b) {
+    b.onLoad({ filter: /@temporalio[\\/]proto[\\/]protos[\\/]json-module\.js$/ }, (args) => ({
+      contents: pruneProtoModule(readFileSync(args.path, 'utf8')),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 /** Fails when a bundled module of ours locates files relative to itself (it would look in bundle/). */
 function checkNoSelfRelativePaths(inputs: readonly string[]): void {
   for (const input of inputs) {
@@ -84,7 +97,7 @@ async function bundle(group: BundledCommand): Promise<void> {
     keepNames: true,
     legalComments: 'none',
     external: EXTERNAL_PACKAGES,
-    plugins: [projectExternals(LAZY_INCLUDED[group])],
+    plugins: [projectExternals(LAZY_INCLUDED[group]), prunedProto],
     metafile: true,
     logLevel: 'warning',
   });
