@@ -29,7 +29,8 @@ const LAZY_INCLUDED: Record<BundledCommand, readonly string[]> = {
   runs: ['cli/commands/runs', 'server-errors'],
   schedules: ['cli/commands/schedules', 'server-errors'],
   audit: ['cli/commands/audit', 'server-errors'],
-  validate: ['cli/commands/apply', 'cli/jobs', 'server-errors'],
+  // Errors that need explaining are rare here, and the explainer loads the Temporal client.
+  validate: ['cli/commands/validate', 'cli/jobs'],
   help: [],
 };
 
