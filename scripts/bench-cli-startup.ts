@@ -1,9 +1,10 @@
 /**
- * `npm run bench:cli-startup [-- --runs 20]`: wall time of client-only CLI commands as whole
+ * `npm run bench:cli-startup [-- --runs 20] [--compare <file>]`: wall time of client-only CLI commands as whole
  * processes, against `node -e 0` (Node's own start-up) and the official `temporal` CLI doing the
  * same against the same fresh dev server. Each durable-cron command is timed through the `bin`
  * (bundles) and through the plain build (dist/src/cli/main.js), which is what every command ran
- * before the bundles. Uses hyperfine when installed, else a repeated-run timer of its own (said so
+ * before the bundles. `--compare <file>` also times another build's CLI entry (e.g. an older
+ * checkout's dist/src/cli/main.js). Uses hyperfine when installed, else a repeated-run timer of its own (said so
  * in the output). Prints mean and min per command and the ratios; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
@@ -95,6 +96,12 @@ function row(cells: readonly string[]): string {
 
 async function main(): Promise<void> {
   const runs = arg('runs', 20);
+  const compare = process.argv.indexOf('--compare');
+  const entries: [string, string][] = [
+    ['bin', BIN],
+    ['plain', PLAIN],
+    ...(compare >= 0 ? [['compare', process.argv[compare + 1] ?? ''] as [string, string]] : []),
+  ];
   const time = hasHyperfine() ? hyperfine : repeated;
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
   const server = await startDevServer({ cli, port: await freePort(), headless: true });
@@ -132,10 +139,7 @@ async function main(): Promise<void> {
     console.log(row(['command', 'mean ms', 'min ms', '× node -e 0', '× temporal']));
     for (const c of cases) {
       const official = c.temporal && time(c.temporal, runs, dir);
-      for (const [label, entry] of [
-        ['bin', BIN],
-        ['plain', PLAIN],
-      ] as const) {
+      for (const [label, entry] of entries) {
         const t = time([process.execPath, entry, ...c.argv], runs, dir);
         console.log(
           row([
