@@ -157,7 +157,7 @@ export function buildProgram(output: Output): Command {
     .addOption(jobsOption())
     .option('--json', 'print the result as JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) =>
-      (await import('./commands/apply.js')).runValidate(flags, output, cmd),
+      (await import('./commands/validate.js')).runValidate(flags, output, cmd),
     );
 
   program

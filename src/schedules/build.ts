@@ -3,6 +3,7 @@
  * structured calendar specs (our 6-field form has leading seconds; Temporal's has a trailing year),
  * so the server receives exactly the meaning we validated.
  */
+// The SDK's schedule types module alone: its index would load gRPC and protobuf into `validate`.
 import {
   DAYS_OF_WEEK,
   MONTHS,
@@ -13,9 +14,17 @@ import {
   type Range as SdkRange,
   type ScheduleOptions,
   type ScheduleSpec,
-} from '@temporalio/client';
+} from '@temporalio/client/lib/schedule-types';
 import type { SearchAttributePair } from '@temporalio/common';
-import { CUSTOMER, ENV, JOB_ID, JOB_TYPE, MANAGED_BY, MANAGED_BY_VALUE } from '../search-attributes';
+// From the keys' own module: '../search-attributes' would load the Temporal client into `validate`.
+import {
+  CUSTOMER,
+  ENV,
+  JOB_ID,
+  JOB_TYPE,
+  MANAGED_BY,
+  MANAGED_BY_VALUE,
+} from '../../workflows/search-attributes';
 import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from '../spec';
 import type { JobRunInput } from '../types';
 import { parseDuration } from '../jobs/duration';

@@ -4,6 +4,7 @@
  * The server turns cron strings into structured calendars and may write ranges differently
  * from how we sent them, so specs are compared by the set of values each field matches.
  */
+// The SDK's schedule types module alone: its index would load gRPC and protobuf into `validate`.
 import {
   DAYS_OF_WEEK,
   MONTHS,
@@ -11,7 +12,7 @@ import {
   type CalendarSpecDescription,
   type ScheduleSpec,
   type ScheduleSpecDescription,
-} from '@temporalio/client';
+} from '@temporalio/client/lib/schedule-types';
 import { describeCalendar, type CalendarFields, type Range, type SpecModel } from '../spec';
 import { msOf } from './durations';
 

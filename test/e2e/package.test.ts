@@ -16,7 +16,7 @@ import { startTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const REPO = join(__dirname, '..', '..', '..');
-const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(REPO, 'dist', 'src', 'cli', 'bin.js');
 /** Folders of the package users need; nothing else may be packed. */
 const SHIPPED = [/^dist\/(src|workflows|activities)\//, /^(package\.json|README\.md|LICENSE)$/];
 

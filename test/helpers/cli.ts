@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-/** Path of the compiled CLI entry. */
-export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+/** Path of the compiled CLI executable (the package's `bin`). */
+export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'bin.js');
 
 /** Exit code and output of one CLI run. */
 export interface CliResult {

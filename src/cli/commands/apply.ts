@@ -1,9 +1,9 @@
-/** `durable-cron validate` and `durable-cron apply`. */
+/** `durable-cron apply`. */
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
-import { JobsFileError, UsageError } from '../../errors';
+import { UsageError } from '../../errors';
 import { readJobsFile, type LoadedJobsFile } from '../../jobs/load';
-import { formatWarning, lintJobsFile, type JobsFileWarning } from '../../jobs/lint';
+import { lintJobsFile } from '../../jobs/lint';
 import { ApplyIncompleteError, executePlan, type ChangeResult } from '../../schedules/apply';
 import { planApply, type Plan, type PlannedChange } from '../../schedules/plan';
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
@@ -11,44 +11,12 @@ import { totalRpcs, type RpcCounts } from '../../schedules/rpc';
 import type { Command } from 'commander';
 import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
 import { printJson, type Output } from '../output';
+import { printWarnings, projectText } from './validate';
 import { withSetupHint } from '../../schedules/errors';
 import { requireSearchAttributes } from '../../search-attributes';
 
 /** Changes above this many get progress lines. */
 export const PROGRESS_THRESHOLD = 50;
-
-/** Validates a jobs file; prints every problem, or a summary and any warnings. */
-export async function runValidate(flags: { json?: boolean }, output: Output, cmd: Command): Promise<void> {
-  const settings = projectFrom(cmd);
-  const file = jobsFileFrom(cmd, settings);
-  const { registry } = jobModulesFrom(cmd, settings);
-  try {
-    const loaded = await readJobsFile(file, registry);
-    const warnings = lintJobsFile(loaded);
-    if (flags.json) {
-      printJson(output, {
-        file: file,
-        valid: true,
-        project: loaded.project,
-        projectSource: loaded.projectSource,
-        jobs: loaded.jobs.jobs.length,
-        issues: [],
-        warnings,
-      });
-      return;
-    }
-    printWarnings(output, warnings);
-    output.out(
-      `${file}: ${loaded.jobs.jobs.length} job(s) of project ${projectText(loaded)}, no problems` +
-        (warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''),
-    );
-  } catch (err) {
-    if (err instanceof JobsFileError && flags.json) {
-      printJson(output, { file: file, valid: false, issues: err.issues });
-    }
-    throw err;
-  }
-}
 
 /** Flags of `apply`. */
 export interface ApplyFlags {
@@ -171,14 +139,7 @@ function changeJson(c: PlannedChange): {
     : { jobId: c.jobId, action: c.action };
 }
 
-function printWarnings(output: Output, warnings: readonly JobsFileWarning[]): void {
-  for (const w of warnings) output.err(formatWarning(w));
-}
-
 /** `billing (from file name)` or `billing (set in the file)`. */
-function projectText(loaded: LoadedJobsFile): string {
-  return `${loaded.project} (${loaded.projectSource === 'field' ? 'set in the file' : 'from file name'})`;
-}
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
 

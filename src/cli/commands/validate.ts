@@ -1,0 +1,52 @@
+/**
+ * `durable-cron validate`. Kept apart from apply so that checking a file loads no Temporal client.
+ */
+import type { Command } from 'commander';
+import { JobsFileError } from '../../errors';
+import { readJobsFile, type LoadedJobsFile } from '../../jobs/load';
+import { formatWarning, lintJobsFile, type JobsFileWarning } from '../../jobs/lint';
+import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
+import { printJson, type Output } from '../output';
+
+/** Validates a jobs file; prints every problem, or a summary and any warnings. */
+export async function runValidate(flags: { json?: boolean }, output: Output, cmd: Command): Promise<void> {
+  const settings = projectFrom(cmd);
+  const file = jobsFileFrom(cmd, settings);
+  const { registry } = jobModulesFrom(cmd, settings);
+  try {
+    const loaded = await readJobsFile(file, registry);
+    const warnings = lintJobsFile(loaded);
+    if (flags.json) {
+      printJson(output, {
+        file: file,
+        valid: true,
+        project: loaded.project,
+        projectSource: loaded.projectSource,
+        jobs: loaded.jobs.jobs.length,
+        issues: [],
+        warnings,
+      });
+      return;
+    }
+    printWarnings(output, warnings);
+    output.out(
+      `${file}: ${loaded.jobs.jobs.length} job(s) of project ${projectText(loaded)}, no problems` +
+        (warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''),
+    );
+  } catch (err) {
+    if (err instanceof JobsFileError && flags.json) {
+      printJson(output, { file: file, valid: false, issues: err.issues });
+    }
+    throw err;
+  }
+}
+
+/** Prints the warnings of a jobs file, one line each, on stderr. */
+export function printWarnings(output: Output, warnings: readonly JobsFileWarning[]): void {
+  for (const w of warnings) output.err(formatWarning(w));
+}
+
+/** The project of a jobs file and where its name comes from. */
+export function projectText(loaded: LoadedJobsFile): string {
+  return `${loaded.project} (${loaded.projectSource === 'field' ? 'set in the file' : 'from file name'})`;
+}
