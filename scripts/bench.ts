@@ -1,0 +1,75 @@
+/**
+ * `npm run bench [-- --quick | --only NAMES | --schedules N ...]`: durable-cron's fire lag, throughput
+ * and memory, each against a baseline measured in the same run on the same dev server (started here,
+ * on a free port). Prints every figure and ratio and writes bench/results/<time>.json and latest.md.
+ * Asserts nothing; `--help` lists the flags.
+ */
+import { existsSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { freePort, startDevServer } from '../src/dev-server/dev-server';
+import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
+import { installRuntime } from '../src/worker/runtime';
+import type { BenchContext } from './bench/context';
+import { machine, versions } from './bench/environment';
+import { fireLag } from './bench/fire-lag';
+import { memorySection } from './bench/memory';
+import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
+import { checkLine, writeReport, type Section } from './bench/report';
+import { throughput, throughputSection, SYSTEMS, type System } from './bench/throughput';
+
+/** What the dev server is started with, for the report. */
+const SERVER =
+  'temporal server start-dev (in memory, headless) started by the bench, with --dynamic-config-value ' +
+  'worker.schedulerNamespaceStartWorkflowRPS=500 (default 30 starts/s per namespace) and frontend.namespaceRPS.visibility=1000';
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const options = parseBenchArgs(argv);
+  if (!existsSync(require.resolve('./bench/jobs'))) throw new Error('build first: npm run build');
+  const startedAt = new Date().toISOString();
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  const runThroughput = options.only.includes('throughput');
+  const systems: readonly System[] = runThroughput ? SYSTEMS : ['durable-cron'];
+  installRuntime({ logLevel: 'WARN' });
+  const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
+  const server = await startDevServer({ cli, port: await freePort(), headless: true });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    const ctx: BenchContext = { client, address: server.address, options, log: (line) => console.log(line) };
+    const found = await versions(client, cli.path, runThroughput ? options.redisUrl : undefined);
+    console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
+    const sections: Section[] = [];
+    if (options.only.includes('fire-lag')) sections.push(await fireLag(ctx));
+    if (runThroughput || options.only.includes('memory')) {
+      const results = await throughput(ctx, systems);
+      if (runThroughput) sections.push(throughputSection(ctx, results));
+      if (options.only.includes('memory')) sections.push(memorySection(results.map((r) => r.memory)));
+    }
+    const paths = writeReport(options.out, {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command,
+      machine: machine(),
+      versions: found,
+      server: SERVER,
+      options,
+      sections,
+    });
+    console.log('');
+    for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
+    console.log(`\nwrote ${paths.join(' and ')}`);
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof BenchUsageError) console.error(err.message);
+  else console.error(err);
+  process.exitCode = err instanceof BenchUsageError ? 2 : 1;
+});

@@ -1,0 +1,13 @@
+/** What every benchmark gets from the bench entry point. */
+import type { Client } from '@temporalio/client';
+import type { BenchOptions } from './options';
+
+/** The shared server, client, options and printer of a bench run. */
+export interface BenchContext {
+  readonly client: Client;
+  /** The dev server's gRPC address. */
+  readonly address: string;
+  readonly options: BenchOptions;
+  /** Prints a progress or figure line. */
+  log(line: string): void;
+}
