@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { freePort, startDevServer } from '../src/dev-server/dev-server';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { installRuntime } from '../src/worker/runtime';
+import { buildBundles } from './bench/bundles';
 import type { BenchContext } from './bench/context';
 import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
@@ -35,11 +36,23 @@ async function main(argv: readonly string[]): Promise<void> {
   const systems: readonly System[] = runThroughput ? SYSTEMS : ['durable-cron'];
   installRuntime({ logLevel: 'WARN' });
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
-  const server = await startDevServer({ cli, port: await freePort(), headless: true });
+  const bundles = await buildBundles();
+  const server = await startDevServer({ cli, port: await freePort(), headless: true }).catch(
+    (err: unknown) => {
+      bundles.remove();
+      throw err;
+    },
+  );
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   try {
-    const ctx: BenchContext = { client, address: server.address, options, log: (line) => console.log(line) };
+    const ctx: BenchContext = {
+      client,
+      address: server.address,
+      options,
+      bundles,
+      log: (line) => console.log(line),
+    };
     const found = await versions(client, cli.path, runThroughput ? options.redisUrl : undefined);
     console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
     const sections: Section[] = [];
@@ -63,6 +76,7 @@ async function main(argv: readonly string[]): Promise<void> {
     for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
     console.log(`\nwrote ${paths.join(' and ')}`);
   } finally {
+    bundles.remove();
     await connection.close();
     await server.stop();
   }

@@ -1,5 +1,6 @@
 /** What every benchmark gets from the bench entry point. */
 import type { Client } from '@temporalio/client';
+import type { Bundles } from './bundles';
 import type { BenchOptions } from './options';
 
 /** The shared server, client, options and printer of a bench run. */
@@ -8,6 +9,8 @@ export interface BenchContext {
   /** The dev server's gRPC address. */
   readonly address: string;
   readonly options: BenchOptions;
+  /** Workflow bundle files built once for every worker. */
+  readonly bundles: Bundles;
   /** Prints a progress or figure line. */
   log(line: string): void;
 }

@@ -19,7 +19,11 @@ function packageVersion(name: string): string {
 }
 
 /** Versions of Node, the Temporal CLI and server, the SDK, BullMQ and (when reachable) Redis. */
-export async function versions(client: Client, temporalCli: string, redisUrl: string | undefined): Promise<Record<string, string>> {
+export async function versions(
+  client: Client,
+  temporalCli: string,
+  redisUrl: string | undefined,
+): Promise<Record<string, string>> {
   const cli = execFileSync(temporalCli, ['--version'], { encoding: 'utf8' }).trim();
   const info = await client.workflowService.getSystemInfo({});
   const result: Record<string, string> = {

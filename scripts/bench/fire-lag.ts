@@ -74,11 +74,13 @@ async function deleteSchedules(client: Client, ids: readonly string[]): Promise<
 /** Runs the benchmark and returns its report section. */
 export async function fireLag(ctx: BenchContext): Promise<Section> {
   const { schedules, every, lagProcesses } = ctx.options;
-  ctx.log(`fire lag: ${schedules} schedules every ${every}s for ${ctx.options.duration}s, ${lagProcesses} worker process(es) each`);
+  ctx.log(
+    `fire lag: ${schedules} schedules every ${every}s for ${ctx.options.duration}s, ${lagProcesses} worker process(es) each`,
+  );
   const ours = await measure(
     ctx,
     'durable-cron',
-    () => startOursPool(ctx.address, 'bench-lag-ours', lagProcesses),
+    () => startOursPool(ctx.address, 'bench-lag-ours', lagProcesses, ctx.bundles.ours),
     async () => {
       const file = benchJobsFile('lag-ours', 'bench-one', schedules, every);
       await applyBenchJobs(ctx.client, file, 'bench-lag-ours');
@@ -88,14 +90,24 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
   const raw = await measure(
     ctx,
     'raw SDK',
-    () => startProcesses(require.resolve('./raw-worker'), { address: ctx.address, taskQueue: 'bench-lag-raw' }, lagProcesses),
+    () =>
+      startProcesses(
+        require.resolve('./raw-worker'),
+        { address: ctx.address, taskQueue: 'bench-lag-raw', bundle: ctx.bundles.raw },
+        lagProcesses,
+      ),
     async () => {
       const ids = Array.from({ length: schedules }, (_, i) => `lag-raw-${i}`);
       await mapConcurrent(ids, 16, async (scheduleId) => {
         await ctx.client.schedule.create({
           scheduleId,
           spec: { intervals: [{ every: `${every}s` }] },
-          action: { type: 'startWorkflow', workflowType: 'rawOne', workflowId: scheduleId, taskQueue: 'bench-lag-raw' },
+          action: {
+            type: 'startWorkflow',
+            workflowType: 'rawOne',
+            workflowId: scheduleId,
+            taskQueue: 'bench-lag-raw',
+          },
         });
       });
       return ids;
@@ -108,19 +120,43 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
   ];
   const p99Ratio = ratio(ours.summary.p99, raw.summary.p99);
   for (const r of [ours, raw]) {
-    ctx.log(`  ${r.system.padEnd(13)} fires ${r.summary.count}/${r.expected}  lag ms p50 ${r.summary.p50} p95 ${r.summary.p95} p99 ${r.summary.p99} max ${r.summary.max}`);
+    ctx.log(
+      `  ${r.system.padEnd(13)} fires ${r.summary.count}/${r.expected}  lag ms p50 ${r.summary.p50} p95 ${r.summary.p95} p99 ${r.summary.p99} max ${r.summary.max}`,
+    );
   }
   ctx.log(`  p99 durable-cron / raw SDK: ${p99Ratio} (target <= 1.1)`);
   return {
     title: 'Fire lag',
-    table: [['system', 'fires seen/expected', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], row(ours), row(raw), ['ratio durable-cron / raw SDK', '', ratio(ours.summary.p50, raw.summary.p50), ratio(ours.summary.p95, raw.summary.p95), p99Ratio, ratio(ours.summary.max, raw.summary.max)]],
+    table: [
+      ['system', 'fires seen/expected', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+      row(ours),
+      row(raw),
+      [
+        'ratio durable-cron / raw SDK',
+        '',
+        ratio(ours.summary.p50, raw.summary.p50),
+        ratio(ours.summary.p95, raw.summary.p95),
+        p99Ratio,
+        ratio(ours.summary.max, raw.summary.max),
+      ],
+    ],
     checks: [
-      { what: 'fire lag p99 durable-cron / raw SDK', value: p99Ratio, target: '<= 1.1', met: Number(p99Ratio) <= 1.1 },
-      { what: 'every fire ran (durable-cron)', value: `${ours.summary.count}/${ours.expected}`, target: 'all', met: ours.summary.count === ours.expected },
+      {
+        what: 'fire lag p99 durable-cron / raw SDK',
+        value: p99Ratio,
+        target: '<= 1.1',
+        met: Number(p99Ratio) <= 1.1,
+      },
+      {
+        what: 'every fire ran (durable-cron)',
+        value: `${ours.summary.count}/${ours.expected}`,
+        target: 'all',
+        met: ours.summary.count === ours.expected,
+      },
     ],
     notes: [
       `${schedules} schedules per system firing every ${every} s, fires of ${ctx.options.duration} s measured; the systems run one after the other on the same dev server, each with ${lagProcesses} worker process(es).`,
-      'Lag = the first activity\'s start, recorded inside it (Date.now()), minus the nominal fire time at the end of the run\'s workflow id.',
+      "Lag = the first activity's start, recorded inside it (Date.now()), minus the nominal fire time at the end of the run's workflow id.",
       'durable-cron: a one-step job type applied with its apply and run by its worker pool; baseline: plain Temporal schedules and a plain SDK worker running one no-op activity.',
     ],
     data: { ours, raw },

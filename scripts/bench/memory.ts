@@ -77,7 +77,15 @@ export function growthKb(r: MemoryResult): number {
 
 /** The report section of the memory figures. */
 export function memorySection(results: readonly MemoryResult[], limitMb = 250): Section {
-  const table = [['system', 'processes', 'peak RSS per process MB', 'RSS after each batch MB', 'growth first to last batch MB']];
+  const table = [
+    [
+      'system',
+      'processes',
+      'peak RSS per process MB',
+      'RSS after each batch MB',
+      'growth first to last batch MB',
+    ],
+  ];
   const checks: Check[] = [];
   for (const r of results) {
     table.push([
@@ -89,7 +97,12 @@ export function memorySection(results: readonly MemoryResult[], limitMb = 250): 
     ]);
     if (r.system === 'durable-cron') {
       const peak = Math.max(...r.peakKb);
-      checks.push({ what: `durable-cron peak RSS per worker process, ${r.processes} process(es)`, value: `${mb(peak)} MB`, target: `< ${limitMb} MB`, met: peak / 1024 < limitMb });
+      checks.push({
+        what: `durable-cron peak RSS per worker process, ${r.processes} process(es)`,
+        value: `${mb(peak)} MB`,
+        target: `< ${limitMb} MB`,
+        met: peak / 1024 < limitMb,
+      });
     }
   }
   return {

@@ -87,7 +87,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     'out',
   ]);
   for (const key of values.keys()) {
-    if (!known.has(key)) throw new BenchUsageError(`unknown flag --${key}; valid: --quick, --${[...known].join(', --')}`);
+    if (!known.has(key))
+      throw new BenchUsageError(`unknown flag --${key}; valid: --quick, --${[...known].join(', --')}`);
   }
   const int = (flag: string, fallback: number) =>
     values.has(flag) ? positiveInt(flag, values.get(flag)) : fallback;

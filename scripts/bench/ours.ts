@@ -23,7 +23,12 @@ export interface OursPool {
 }
 
 /** Starts `durable-cron worker`'s pool in this process and waits (at most 120 s) until every process polls. */
-export async function startOursPool(address: string, taskQueue: string, processes: number): Promise<OursPool> {
+export async function startOursPool(
+  address: string,
+  taskQueue: string,
+  processes: number,
+  workflowBundle: string,
+): Promise<OursPool> {
   const dataDir = mkdtempSync(join(tmpdir(), 'durable-cron-bench-'));
   const pool = await startWorkerPool({
     config: resolveConfig({ address, taskQueue }, {}),
@@ -36,6 +41,7 @@ export async function startOursPool(address: string, taskQueue: string, processe
     logger: new StructuredLogger({ level: 'WARN', format: 'text' }),
     embeddedDatabasePort: await freePort(),
     jobs: [BENCH_JOBS_MODULE],
+    workflowBundle,
   });
   const stop = async () => {
     await pool.drain();
@@ -56,7 +62,9 @@ export async function startOursPool(address: string, taskQueue: string, processe
 export function benchJobsFile(prefix: string, type: string, count: number, everySeconds: number): JobsFile {
   const lines = ['version: 1', 'jobs:'];
   for (let i = 0; i < count; i++) {
-    lines.push(`  - {id: ${prefix}-${i}, type: ${type}, customer: bench, env: prod, schedule: {every: ${everySeconds}s}}`);
+    lines.push(
+      `  - {id: ${prefix}-${i}, type: ${type}, customer: bench, env: prod, schedule: {every: ${everySeconds}s}}`,
+    );
   }
   return parseJobsFile(`${lines.join('\n')}\n`, '<bench jobs>', loadJobModules([BENCH_JOBS_MODULE]).registry);
 }

@@ -38,7 +38,10 @@ export async function startProcesses(entry: string, args: object, count: number)
   try {
     await Promise.all(
       Array.from({ length: count }, () => {
-        const child = fork(entry, [JSON.stringify(args)], { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(entry, [JSON.stringify(args)], {
+          detached: true,
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         children.push(child);
         return new Promise<void>((done, fail) => {
           const timer = setTimeout(() => fail(new Error(`${entry} not ready after 120 s`)), 120_000);

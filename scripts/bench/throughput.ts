@@ -89,7 +89,7 @@ async function temporalBatch(
 
 async function oursWorkers(ctx: BenchContext, processes: number): Promise<Workers> {
   const taskQueue = `bench-tp-ours-${processes}`;
-  const pool = await startOursPool(ctx.address, taskQueue, processes);
+  const pool = await startOursPool(ctx.address, taskQueue, processes, ctx.bundles.ours);
   const job = benchJobsFile('tp', 'bench-three', 1, 3600).jobs[0];
   if (!job) throw new Error('bench jobs file has no job');
   const action = scheduleOptionsFor(job, taskQueue).action;
@@ -112,7 +112,11 @@ async function oursWorkers(ctx: BenchContext, processes: number): Promise<Worker
 
 async function rawWorkers(ctx: BenchContext, processes: number): Promise<Workers> {
   const taskQueue = `bench-tp-raw-${processes}`;
-  const procs = await startProcesses(require.resolve('./raw-worker'), { address: ctx.address, taskQueue }, processes);
+  const procs = await startProcesses(
+    require.resolve('./raw-worker'),
+    { address: ctx.address, taskQueue, bundle: ctx.bundles.raw },
+    processes,
+  );
   return {
     ...procs,
     runBatch: (batch) =>
@@ -209,7 +213,12 @@ export async function throughput(ctx: BenchContext, systems: readonly System[]):
       } finally {
         const peakKb = sampler.stop();
         await workers.stop();
-        results.push({ system, processes, batches: done, memory: { system, processes, peakKb, rssAfterBatchKb } });
+        results.push({
+          system,
+          processes,
+          batches: done,
+          memory: { system, processes, peakKb, rssAfterBatchKb },
+        });
       }
     }
   }
@@ -242,14 +251,27 @@ export function throughputSection(ctx: BenchContext, results: readonly Throughpu
     }
     const vsRaw = ratio(ours, rate(of('raw SDK')));
     if (vsRaw !== 'n/a') {
-      checks.push({ what: `throughput durable-cron / raw SDK, ${processes} process(es)`, value: vsRaw, target: '>= 0.9', met: Number(vsRaw) >= 0.9 });
+      checks.push({
+        what: `throughput durable-cron / raw SDK, ${processes} process(es)`,
+        value: vsRaw,
+        target: '>= 0.9',
+        met: Number(vsRaw) >= 0.9,
+      });
     }
     const vsBull = ratio(ours, rate(of('BullMQ')));
-    if (vsBull !== 'n/a') ctx.log(`  ${processes} process(es): durable-cron / raw SDK ${vsRaw} (target >= 0.9), durable-cron / BullMQ ${vsBull} (no target)`);
+    if (vsBull !== 'n/a')
+      ctx.log(
+        `  ${processes} process(es): durable-cron / raw SDK ${vsRaw} (target >= 0.9), durable-cron / BullMQ ${vsBull} (no target)`,
+      );
     const ours1 = results.find((r) => r.system === 'durable-cron' && r.processes === processes);
     if (ours1) {
       for (const b of ours1.batches) {
-        checks.push({ what: `durable-cron runs completed, ${processes} process(es)`, value: `${b.completed}/${b.runs}`, target: 'all', met: b.completed === b.runs });
+        checks.push({
+          what: `durable-cron runs completed, ${processes} process(es)`,
+          value: `${b.completed}/${b.runs}`,
+          target: 'all',
+          met: b.completed === b.runs,
+        });
       }
     }
   }
@@ -261,7 +283,7 @@ export function throughputSection(ctx: BenchContext, results: readonly Throughpu
       `${ctx.options.batches} consecutive batch(es) of ${ctx.options.runs} runs per row, each run three no-op steps in order, every run started at once (64 starts in flight; BullMQ: addBulk); runs/s = completed runs / (last close - first start) of the last batch (earlier batches are in the JSON report).`,
       'durable-cron: its `bench-three` job type (the generic saga workflow, step interceptors, heartbeats) on its worker pool; raw SDK: a plain Worker running three no-op activities in a workflow; BullMQ: three chained jobs per run (each step adds the next before it completes), concurrency ' +
         `${ctx.options.bullmqConcurrency} per process.`,
-      'What each guarantees at that speed: Temporal (durable-cron and raw SDK) records every step in the run\'s history on the server, so a run survives worker and server crashes and resumes where it was, and a workflow id (a fire) has exactly one run; BullMQ delivers each job at least once (a stalled job is retried, a crash between adding the next step and completing this one runs a step twice), keeps state only in Redis (lost on Redis data loss unless AOF with fsync), and has no per-fire dedupe unless job ids are set.',
+      "What each guarantees at that speed: Temporal (durable-cron and raw SDK) records every step in the run's history on the server, so a run survives worker and server crashes and resumes where it was, and a workflow id (a fire) has exactly one run; BullMQ delivers each job at least once (a stalled job is retried, a crash between adding the next step and completing this one runs a step twice), keeps state only in Redis (lost on Redis data loss unless AOF with fsync), and has no per-fire dedupe unless job ids are set.",
     ],
     data: results.map(({ memory: _memory, ...r }) => r),
   };
