@@ -10,6 +10,7 @@ import { freePort, startDevServer } from '../src/dev-server/dev-server';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { installRuntime } from '../src/worker/runtime';
 import { buildBundles } from './bench/bundles';
+import { openBenchDatabase } from './bench/ours';
 import type { BenchContext } from './bench/context';
 import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
@@ -32,54 +33,71 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!existsSync(require.resolve('./bench/jobs'))) throw new Error('build first: npm run build');
   const startedAt = new Date().toISOString();
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const runThroughput = options.only.includes('throughput');
-  const systems: readonly System[] = runThroughput ? SYSTEMS : ['durable-cron'];
   installRuntime({ logLevel: 'WARN' });
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
   const bundles = await buildBundles();
-  const server = await startDevServer({ cli, port: await freePort(), headless: true }).catch(
-    (err: unknown) => {
-      bundles.remove();
-      throw err;
-    },
-  );
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
   try {
-    const ctx: BenchContext = {
-      client,
-      address: server.address,
-      options,
-      bundles,
-      log: (line) => console.log(line),
-    };
-    const found = await versions(client, cli.path, runThroughput ? options.redisUrl : undefined);
-    console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
-    const sections: Section[] = [];
-    if (options.only.includes('fire-lag')) sections.push(await fireLag(ctx));
-    if (runThroughput || options.only.includes('memory')) {
-      const results = await throughput(ctx, systems);
-      if (runThroughput) sections.push(throughputSection(ctx, results));
-      if (options.only.includes('memory')) sections.push(memorySection(results.map((r) => r.memory)));
+    const database = await openBenchDatabase();
+    try {
+      const server = await startDevServer({ cli, port: await freePort(), headless: true });
+      try {
+        const connection = await Connection.connect({ address: server.address });
+        try {
+          const ctx: BenchContext = {
+            client: new Client({ connection }),
+            address: server.address,
+            options,
+            bundles,
+            databaseUrl: database.databaseUrl,
+            log: (line) => console.log(line),
+          };
+          await runAndReport(ctx, cli.path, startedAt, command);
+        } finally {
+          await connection.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await database.close();
     }
-    const paths = writeReport(options.out, {
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      command,
-      machine: machine(),
-      versions: found,
-      server: SERVER,
-      options,
-      sections,
-    });
-    console.log('');
-    for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
-    console.log(`\nwrote ${paths.join(' and ')}`);
   } finally {
     bundles.remove();
-    await connection.close();
-    await server.stop();
   }
+}
+
+/** Runs the selected benchmarks, prints the checks and writes the reports. */
+async function runAndReport(
+  ctx: BenchContext,
+  cliPath: string,
+  startedAt: string,
+  command: string,
+): Promise<void> {
+  const { options } = ctx;
+  const runThroughput = options.only.includes('throughput');
+  const systems: readonly System[] = runThroughput ? SYSTEMS : ['durable-cron'];
+  const found = await versions(ctx.client, cliPath, runThroughput ? options.redisUrl : undefined);
+  console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
+  const sections: Section[] = [];
+  if (options.only.includes('fire-lag')) sections.push(await fireLag(ctx));
+  if (runThroughput || options.only.includes('memory')) {
+    const results = await throughput(ctx, systems);
+    if (runThroughput) sections.push(throughputSection(ctx, results));
+    if (options.only.includes('memory')) sections.push(memorySection(results.map((r) => r.memory)));
+  }
+  const paths = writeReport(options.out, {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command,
+    machine: machine(),
+    versions: found,
+    server: SERVER,
+    options,
+    sections,
+  });
+  console.log('');
+  for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
+  console.log(`\nwrote ${paths.join(' and ')}`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

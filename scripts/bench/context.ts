@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly options: BenchOptions;
   /** Workflow bundle files built once for every worker. */
   readonly bundles: Bundles;
+  /** durable-cron's database, shared by every worker pool of the run. */
+  readonly databaseUrl: string;
   /** Prints a progress or figure line. */
   log(line: string): void;
 }

@@ -1,5 +1,6 @@
 /** The machine and the versions a bench report records. */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import type { Client } from '@temporalio/client';
 import { Redis } from 'ioredis';
@@ -15,7 +16,8 @@ export function machine(): Record<string, string | number> {
 }
 
 function packageVersion(name: string): string {
-  return (require(`${name}/package.json`) as { version: string }).version;
+  const file = require.resolve(`${name}/package.json`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** Versions of Node, the Temporal CLI and server, the SDK, BullMQ and (when reachable) Redis. */

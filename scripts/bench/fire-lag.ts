@@ -80,7 +80,7 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
   const ours = await measure(
     ctx,
     'durable-cron',
-    () => startOursPool(ctx.address, 'bench-lag-ours', lagProcesses, ctx.bundles.ours),
+    () => startOursPool(ctx.address, 'bench-lag-ours', lagProcesses, ctx.bundles.ours, ctx.databaseUrl),
     async () => {
       const file = benchJobsFile('lag-ours', 'bench-one', schedules, every);
       await applyBenchJobs(ctx.client, file, 'bench-lag-ours');

@@ -9,12 +9,40 @@ import { loadJobModules } from '../../src/job-types/modules';
 import { parseJobsFile } from '../../src/jobs/load';
 import type { JobsFile } from '../../src/jobs/schema';
 import { applyJobs } from '../../src/schedules/apply';
+import { openActivityDeps } from '../../src/worker/deps';
 import { StructuredLogger } from '../../src/worker/log';
 import { startWorkerPool } from '../../src/worker/pool';
 import { delay } from './processes';
 
 /** The compiled bench jobs module. */
 export const BENCH_JOBS_MODULE = require.resolve('./jobs');
+
+/** The database every pool of a bench run uses. */
+export interface BenchDatabase {
+  readonly databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves durable-cron's embedded database from this process once for the whole run (as a pool
+ * without DATABASE_URL does), so each pool started by a benchmark does not start its own.
+ */
+export async function openBenchDatabase(): Promise<BenchDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'durable-cron-bench-db-'));
+  const opened = await openActivityDeps({
+    dataDir,
+    embeddedDatabasePort: await freePort(),
+    maxConnections: 1,
+    migrations: loadJobModules([BENCH_JOBS_MODULE]).migrations,
+  });
+  return {
+    databaseUrl: opened.databaseUrl,
+    close: async () => {
+      await opened.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** A running pool of durable-cron worker processes. */
 export interface OursPool {
@@ -28,10 +56,11 @@ export async function startOursPool(
   taskQueue: string,
   processes: number,
   workflowBundle: string,
+  databaseUrl: string,
 ): Promise<OursPool> {
   const dataDir = mkdtempSync(join(tmpdir(), 'durable-cron-bench-'));
   const pool = await startWorkerPool({
-    config: resolveConfig({ address, taskQueue }, {}),
+    config: resolveConfig({ address, taskQueue, databaseUrl }, {}),
     processes,
     grace: '5s',
     graceMs: 5_000,
@@ -39,7 +68,6 @@ export async function startOursPool(
     logLevel: 'WARN',
     logFormat: 'text',
     logger: new StructuredLogger({ level: 'WARN', format: 'text' }),
-    embeddedDatabasePort: await freePort(),
     jobs: [BENCH_JOBS_MODULE],
     workflowBundle,
   });

@@ -89,7 +89,7 @@ async function temporalBatch(
 
 async function oursWorkers(ctx: BenchContext, processes: number): Promise<Workers> {
   const taskQueue = `bench-tp-ours-${processes}`;
-  const pool = await startOursPool(ctx.address, taskQueue, processes, ctx.bundles.ours);
+  const pool = await startOursPool(ctx.address, taskQueue, processes, ctx.bundles.ours, ctx.databaseUrl);
   const job = benchJobsFile('tp', 'bench-three', 1, 3600).jobs[0];
   if (!job) throw new Error('bench jobs file has no job');
   const action = scheduleOptionsFor(job, taskQueue).action;
@@ -194,7 +194,11 @@ export async function throughput(ctx: BenchContext, systems: readonly System[]):
   ctx.log(`throughput: ${batches} batch(es) of ${runs} runs x 3 no-op steps per system and process count`);
   for (const processes of counts) {
     for (const system of systems) {
+      const t0 = Date.now();
       const workers = await START[system](ctx, processes);
+      ctx.log(
+        `  ${system.padEnd(13)} ${processes} process(es) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
       const sampler = new MemorySampler(workers.pids);
       const done: Batch[] = [];
       const rssAfterBatchKb: number[][] = [];
