@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { freePort, startDevServer } from '../src/dev-server/dev-server';
+import { freePort, startDevServer, type DevServer } from '../src/dev-server/dev-server';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { installRuntime } from '../src/worker/runtime';
-import { buildBundles } from './bench/bundles';
-import { openBenchDatabase } from './bench/ours';
+import { buildBundles, type Bundles } from './bench/bundles';
+import { openBenchDatabase, type BenchDatabase } from './bench/ours';
 import type { BenchContext } from './bench/context';
 import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
@@ -35,34 +35,36 @@ async function main(argv: readonly string[]): Promise<void> {
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   installRuntime({ logLevel: 'WARN' });
   const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
-  const bundles = await buildBundles();
+  // Bundling, the database and the server start side by side; whatever started is stopped at the end.
+  const started = await Promise.allSettled([
+    buildBundles(),
+    openBenchDatabase(),
+    freePort().then((port) => startDevServer({ cli, port, headless: true })),
+  ] as const);
+  const [bundles, database, server] = started.map((r) =>
+    r.status === 'fulfilled' ? r.value : undefined,
+  ) as [Bundles | undefined, BenchDatabase | undefined, DevServer | undefined];
   try {
-    const database = await openBenchDatabase();
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed || !bundles || !database || !server) throw failed?.reason;
+    const connection = await Connection.connect({ address: server.address });
     try {
-      const server = await startDevServer({ cli, port: await freePort(), headless: true });
-      try {
-        const connection = await Connection.connect({ address: server.address });
-        try {
-          const ctx: BenchContext = {
-            client: new Client({ connection }),
-            address: server.address,
-            options,
-            bundles,
-            databaseUrl: database.databaseUrl,
-            log: (line) => console.log(line),
-          };
-          await runAndReport(ctx, cli.path, startedAt, command);
-        } finally {
-          await connection.close();
-        }
-      } finally {
-        await server.stop();
-      }
+      const ctx: BenchContext = {
+        client: new Client({ connection }),
+        address: server.address,
+        options,
+        bundles,
+        databaseUrl: database.databaseUrl,
+        log: (line) => console.log(line),
+      };
+      await runAndReport(ctx, cli.path, startedAt, command);
     } finally {
-      await database.close();
+      await connection.close();
     }
   } finally {
-    bundles.remove();
+    await server?.stop();
+    await database?.close();
+    bundles?.remove();
   }
 }
 
