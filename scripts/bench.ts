@@ -16,7 +16,7 @@ import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
 import { memorySection } from './bench/memory';
 import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
-import { checkLine, writeReport, type Section } from './bench/report';
+import { checkLine, markdownTable, writeReport, type Section } from './bench/report';
 import { throughput, throughputSection, SYSTEMS, type System } from './bench/throughput';
 
 /** What the dev server is started with, for the report. */
@@ -87,6 +87,7 @@ async function runAndReport(
     if (runThroughput) sections.push(throughputSection(ctx, results));
     if (options.only.includes('memory')) sections.push(memorySection(results.map((r) => r.memory)));
   }
+  for (const s of sections) console.log(`\n${s.title}\n${markdownTable(s.table)}`);
   const paths = writeReport(options.out, {
     startedAt,
     finishedAt: new Date().toISOString(),

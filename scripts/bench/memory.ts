@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Check, Section } from './report';
-import { mb } from './stats';
+import { mb, ratio } from './stats';
 
 /** One /proc reading of a process, in kB. */
 export interface MemoryReading {
@@ -84,8 +84,10 @@ export function memorySection(results: readonly MemoryResult[], limitMb = 250): 
       'peak RSS per process MB',
       'RSS after each batch MB',
       'growth first to last batch MB',
+      'durable-cron / this, peak',
     ],
   ];
+  const peakOf = (r: MemoryResult | undefined) => (r ? Math.max(...r.peakKb) : NaN);
   const checks: Check[] = [];
   for (const r of results) {
     table.push([
@@ -94,6 +96,12 @@ export function memorySection(results: readonly MemoryResult[], limitMb = 250): 
       r.peakKb.map(mb).join(', '),
       r.rssAfterBatchKb.map((batch) => batch.map(mb).join(' + ')).join(' / '),
       r.rssAfterBatchKb.length > 1 ? mb(growthKb(r)) : '-',
+      r.system === 'durable-cron'
+        ? ''
+        : ratio(
+            peakOf(results.find((x) => x.system === 'durable-cron' && x.processes === r.processes)),
+            peakOf(r),
+          ),
     ]);
     if (r.system === 'durable-cron') {
       const peak = Math.max(...r.peakKb);
