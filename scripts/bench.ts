@@ -81,23 +81,28 @@ async function runAndReport(
   const found = await versions(ctx.client, cliPath, runThroughput ? options.redisUrl : undefined);
   console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
   const sections: Section[] = [];
-  if (options.only.includes('fire-lag')) sections.push(await fireLag(ctx));
+  let paths: string[] = [];
+  // The reports are rewritten after each benchmark, so a later failure keeps the figures so far.
+  const add = (section: Section) => {
+    sections.push(section);
+    console.log(`\n${section.title}\n${markdownTable(section.table)}`);
+    paths = writeReport(options.out, {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command,
+      machine: machine(),
+      versions: found,
+      server: SERVER,
+      options,
+      sections,
+    });
+  };
+  if (options.only.includes('fire-lag')) add(await fireLag(ctx));
   if (runThroughput || options.only.includes('memory')) {
     const results = await throughput(ctx, systems);
-    if (runThroughput) sections.push(throughputSection(ctx, results));
-    if (options.only.includes('memory')) sections.push(memorySection(results.map((r) => r.memory)));
+    if (runThroughput) add(throughputSection(ctx, results));
+    if (options.only.includes('memory')) add(memorySection(results.map((r) => r.memory)));
   }
-  for (const s of sections) console.log(`\n${s.title}\n${markdownTable(s.table)}`);
-  const paths = writeReport(options.out, {
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    command,
-    machine: machine(),
-    versions: found,
-    server: SERVER,
-    options,
-    sections,
-  });
   console.log('');
   for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
   console.log(`\nwrote ${paths.join(' and ')}`);
