@@ -31,7 +31,7 @@ export interface BenchOptions {
 }
 
 const FULL = { schedules: 300, every: 10, duration: 180, runs: 2000 };
-const QUICK = { schedules: 30, every: 5, duration: 15, runs: 150 };
+const QUICK = { schedules: 30, every: 5, duration: 10, runs: 100 };
 
 /** Bad flags: the message names the flag and its valid values. */
 export class BenchUsageError extends Error {}
