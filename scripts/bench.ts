@@ -1,0 +1,115 @@
+/**
+ * `npm run bench [-- --quick | --only NAMES | --schedules N ...]`: durable-cron's fire lag, throughput
+ * and memory, each against a baseline measured in the same run on the same dev server (started here,
+ * on a free port). Prints every figure and ratio and writes bench/results/<time>.json and latest.md.
+ * Asserts nothing; `--help` lists the flags.
+ */
+import { existsSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { freePort, startDevServer, type DevServer } from '../src/dev-server/dev-server';
+import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
+import { installRuntime } from '../src/worker/runtime';
+import { buildBundles, type Bundles } from './bench/bundles';
+import { openBenchDatabase, type BenchDatabase } from './bench/ours';
+import type { BenchContext } from './bench/context';
+import { machine, versions } from './bench/environment';
+import { fireLag } from './bench/fire-lag';
+import { memorySection } from './bench/memory';
+import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
+import { checkLine, markdownTable, writeReport, type Section } from './bench/report';
+import { throughput, throughputSection, SYSTEMS, type System } from './bench/throughput';
+
+/** What the dev server is started with, for the report. */
+const SERVER =
+  'temporal server start-dev (in memory, headless) started by the bench, with --dynamic-config-value ' +
+  'worker.schedulerNamespaceStartWorkflowRPS=500 (default 30 starts/s per namespace) and frontend.namespaceRPS.visibility=1000';
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const options = parseBenchArgs(argv);
+  if (!existsSync(require.resolve('./bench/jobs'))) throw new Error('build first: npm run build');
+  const startedAt = new Date().toISOString();
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  installRuntime({ logLevel: 'WARN' });
+  const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
+  // Bundling, the database and the server start side by side; whatever started is stopped at the end.
+  const started = await Promise.allSettled([
+    buildBundles(),
+    openBenchDatabase(),
+    freePort().then((port) => startDevServer({ cli, port, headless: true })),
+  ] as const);
+  const [bundles, database, server] = started.map((r) =>
+    r.status === 'fulfilled' ? r.value : undefined,
+  ) as [Bundles | undefined, BenchDatabase | undefined, DevServer | undefined];
+  try {
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed || !bundles || !database || !server) throw failed?.reason;
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const ctx: BenchContext = {
+        client: new Client({ connection }),
+        address: server.address,
+        options,
+        bundles,
+        databaseUrl: database.databaseUrl,
+        log: (line) => console.log(line),
+      };
+      await runAndReport(ctx, cli.path, startedAt, command);
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await server?.stop();
+    await database?.close();
+    bundles?.remove();
+  }
+}
+
+/** Runs the selected benchmarks, prints the checks and writes the reports. */
+async function runAndReport(
+  ctx: BenchContext,
+  cliPath: string,
+  startedAt: string,
+  command: string,
+): Promise<void> {
+  const { options } = ctx;
+  const runThroughput = options.only.includes('throughput');
+  const systems: readonly System[] = runThroughput ? SYSTEMS : ['durable-cron'];
+  const found = await versions(ctx.client, cliPath, runThroughput ? options.redisUrl : undefined);
+  console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
+  const sections: Section[] = [];
+  let paths: string[] = [];
+  // The reports are rewritten after each benchmark, so a later failure keeps the figures so far.
+  const add = (section: Section) => {
+    sections.push(section);
+    console.log(`\n${section.title}\n${markdownTable(section.table)}`);
+    paths = writeReport(options.out, {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command,
+      machine: machine(),
+      versions: found,
+      server: SERVER,
+      options,
+      sections,
+    });
+  };
+  if (options.only.includes('fire-lag')) add(await fireLag(ctx));
+  if (runThroughput || options.only.includes('memory')) {
+    const results = await throughput(ctx, systems);
+    if (runThroughput) add(throughputSection(ctx, results));
+    if (options.only.includes('memory')) add(memorySection(results.map((r) => r.memory)));
+  }
+  console.log('');
+  for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
+  console.log(`\nwrote ${paths.join(' and ')}`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof BenchUsageError) console.error(err.message);
+  else console.error(err);
+  process.exitCode = err instanceof BenchUsageError ? 2 : 1;
+});

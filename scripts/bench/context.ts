@@ -1,0 +1,18 @@
+/** What every benchmark gets from the bench entry point. */
+import type { Client } from '@temporalio/client';
+import type { Bundles } from './bundles';
+import type { BenchOptions } from './options';
+
+/** The shared server, client, options and printer of a bench run. */
+export interface BenchContext {
+  readonly client: Client;
+  /** The dev server's gRPC address. */
+  readonly address: string;
+  readonly options: BenchOptions;
+  /** Workflow bundle files built once for every worker. */
+  readonly bundles: Bundles;
+  /** durable-cron's database, shared by every worker pool of the run. */
+  readonly databaseUrl: string;
+  /** Prints a progress or figure line. */
+  log(line: string): void;
+}
