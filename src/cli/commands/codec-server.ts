@@ -8,6 +8,7 @@ import { startCodecServer } from '../../codec/server';
 import type { ResolvedConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { printJson, type Output } from '../output';
+import { waitForStopSignal } from '../signals';
 
 /** Flags of `codec-server`. */
 export interface CodecServerFlags {
@@ -62,15 +63,7 @@ export async function runCodecServer(
       output.out(`Web UI origin allowed: ${uiOrigin}${token !== undefined ? '; bearer token required' : ''}`);
       output.out(`Point the Web UI at it: temporal server start-dev --ui-codec-endpoint ${server.url}`);
     }
-    await new Promise<void>((done) => {
-      const finish = () => {
-        process.off('SIGINT', finish);
-        process.off('SIGTERM', finish);
-        done();
-      };
-      process.once('SIGINT', finish);
-      process.once('SIGTERM', finish);
-    });
+    await waitForStopSignal();
   } finally {
     await server.close();
   }

@@ -8,6 +8,7 @@ import {
 import { findOrBuildTemporalCli } from '../../dev-server/temporal-cli';
 import { UsageError } from '../../errors';
 import type { Output } from '../output';
+import { waitForStopSignal } from '../signals';
 
 /** Flags of `dev`. */
 export interface DevFlags {
@@ -107,21 +108,7 @@ export async function runDev(flags: DevFlags, output: Output): Promise<void> {
   const server = await startDevFromFlags(flags, output);
   if (!server || flags.detach || server.reused) return;
   output.out('Press Ctrl-C to stop.');
-  await waitForSignalOrExit(server);
+  await waitForStopSignal(server.exited);
   output.out('Stopping the Temporal dev server...');
   await server.stop();
-}
-
-/** Resolves on SIGINT/SIGTERM or when the server exits by itself. */
-export async function waitForSignalOrExit(server: DevServer): Promise<void> {
-  await new Promise<void>((done) => {
-    const finish = () => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      done();
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    void server.exited.then(finish);
-  });
 }
