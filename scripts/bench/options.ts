@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly redisUrl: string;
   /** Scale: job counts `apply` is measured at. */
   readonly applySizes: readonly number[];
+  /** Scale: where apply is measured: fresh dev servers, or fresh two-node clusters on PostgreSQL. */
+  readonly applyServer: 'dev' | 'cluster';
   /** Scale: `apply`'s concurrency (and the raw SDK's parallel creates'). */
   readonly applyConcurrency: number;
   /** Scale: run counts `runs list` and `audit` are measured over. */
@@ -89,6 +91,7 @@ export const USAGE = `npm run bench [-- flags]
   --bullmq-concurrency N  jobs per BullMQ worker process at once (default 100)
   --redis URL             Redis for BullMQ (default redis://127.0.0.1:6379)
   --apply-sizes LIST      scale-apply: job counts (default ${FULL.applySizes.join(',')}, quick ${QUICK.applySizes.join(',')})
+  --apply-server KIND     scale-apply: dev (fresh dev servers, default) or cluster (fresh two-node clusters on PostgreSQL)
   --apply-concurrency N   scale-apply: apply's concurrency, and the raw SDK's parallel creates' (default 8)
   --runs-sizes LIST       scale-runs: runs listed and audited (default ${FULL.runsSizes.join(',')}, quick ${QUICK.runsSizes.join(',')})
   --lag-sizes LIST        scale-lag: schedules per system (default ${FULL.lagSizes.join(',')}, quick ${QUICK.lagSizes.join(',')})
@@ -102,6 +105,13 @@ function positiveInt(flag: string, text: string | undefined): number {
     throw new BenchUsageError(`--${flag} must be a positive integer, got '${text ?? ''}'`);
   }
   return n;
+}
+
+function applyServer(text: string): 'dev' | 'cluster' {
+  if (text !== 'dev' && text !== 'cluster') {
+    throw new BenchUsageError(`--apply-server must be dev or cluster, got '${text}'`);
+  }
+  return text;
 }
 
 /**
@@ -131,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     'redis',
     'apply-sizes',
     'apply-concurrency',
+    'apply-server',
     'runs-sizes',
     'lag-sizes',
     'scale-every',
@@ -165,6 +176,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     bullmqConcurrency: int('bullmq-concurrency', 100),
     redisUrl: values.get('redis') ?? 'redis://127.0.0.1:6379',
     applySizes: list('apply-sizes', base.applySizes),
+    applyServer: applyServer(values.get('apply-server') ?? 'dev'),
     applyConcurrency: int('apply-concurrency', 8),
     runsSizes: list('runs-sizes', base.runsSizes),
     lagSizes: list('lag-sizes', base.lagSizes),

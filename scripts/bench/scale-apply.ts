@@ -5,12 +5,15 @@
  * (5) a re-apply with 10 % of the jobs changed. Seconds, RPCs by kind, and the CPU seconds the
  * dev server and this process spent in each phase (where the time goes).
  */
-import { readFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { resolveConfig } from '../../src/config';
-import { connectClient } from '../../src/connection';
-import { freePort, startDevServer, type DevServer } from '../../src/dev-server/dev-server';
+import { startCluster } from '../../src/cluster/cluster';
+import { DEFAULT_POSTGRES_URL, dropClusterDatabases, parsePostgresUrl } from '../../src/cluster/databases';
+import { findOrBuildServerBinaries } from '../../src/cluster/server-binaries';
+import { freePort, startDevServer } from '../../src/dev-server/dev-server';
 import { loadJobModules } from '../../src/job-types/modules';
 import { parseJobsFile } from '../../src/jobs/load';
 import type { JobsFile } from '../../src/jobs/schema';
@@ -72,8 +75,7 @@ export function applyJobsFile(count: number, changedEvery?: number): JobsFile {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; 0 when unreadable. */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+function processCpuSeconds(pid: number): number {
   try {
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -84,32 +86,73 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** A fresh Temporal server for one system: the dev server, or a two-node cluster on PostgreSQL. */
+interface ApplyServer {
+  /** The processes whose CPU counts as the server's. */
+  readonly pids: readonly number[];
+}
+
 async function withServer<T>(
   ctx: BenchContext,
-  body: (client: Client, server: DevServer) => Promise<T>,
+  label: string,
+  body: (client: Client, server: ApplyServer) => Promise<T>,
 ): Promise<T> {
+  if (ctx.options.applyServer === 'cluster') return withCluster(ctx, label, body);
   const server = await startDevServer({ cli: ctx.temporalCli, port: await freePort(), headless: true });
   try {
-    const connected = await connectClient(
-      resolveConfig({ address: server.address, taskQueue: TASK_QUEUE }, {}),
+    return await withClient(server.address, undefined, (client) =>
+      body(client, { pids: server.pid === undefined ? [] : [server.pid] }),
     );
-    try {
-      return await body(connected.client, server);
-    } finally {
-      await connected.close();
-    }
   } finally {
     await server.stop();
+  }
+}
+
+/** A fresh two-node cluster (its own databases, dropped afterwards). */
+async function withCluster<T>(
+  ctx: BenchContext,
+  label: string,
+  body: (client: Client, server: ApplyServer) => Promise<T>,
+): Promise<T> {
+  const binaries = await findOrBuildServerBinaries({ log: (line) => ctx.log(line) });
+  const name = `bench-${label}`;
+  const cluster = await startCluster({
+    binaries,
+    name,
+    stateDir: mkdtempSync(join(tmpdir(), `durable-cron-${name}-`)),
+  });
+  try {
+    return await withClient(cluster.connectionOptions.address, cluster.connectionOptions.tls, (client) =>
+      body(client, { pids: cluster.nodes.flatMap((n) => (n.pid === undefined ? [] : [n.pid])) }),
+    );
+  } finally {
+    await cluster.stop();
+    await dropClusterDatabases(parsePostgresUrl(DEFAULT_POSTGRES_URL), cluster.databases);
+    rmSync(cluster.stateDir, { recursive: true, force: true });
+  }
+}
+
+async function withClient<T>(
+  address: string,
+  tls: TLSConfig | undefined,
+  body: (client: Client) => Promise<T>,
+): Promise<T> {
+  const connection = await Connection.connect({ address, ...(tls ? { tls } : {}) });
+  try {
+    return await body(new Client({ connection }));
+  } finally {
+    await connection.close();
   }
 }
 
 async function phase(
   jobs: number,
   name: ApplyPoint['phase'],
-  server: DevServer,
+  server: ApplyServer,
   run: () => Promise<{ rpcCounts: Record<string, number>; failed: number }>,
 ): Promise<ApplyPoint> {
-  const server0 = processCpuSeconds(server.pid);
+  const serverCpu = () => server.pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const server0 = serverCpu();
   const client0 = process.cpuUsage();
   const started = process.hrtime.bigint();
   const { rpcCounts, failed } = await run();
@@ -121,7 +164,7 @@ async function phase(
     seconds,
     rpcs: Object.values(rpcCounts).reduce((a, b) => a + b, 0),
     rpcCounts,
-    serverCpuSeconds: processCpuSeconds(server.pid) - server0,
+    serverCpuSeconds: serverCpu() - server0,
     clientCpuSeconds: (client.user + client.system) / 1e6,
     failed,
   };
@@ -162,7 +205,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
       `  ${String(jobs).padStart(5)} jobs  ${p.phase.padEnd(24)} ${p.seconds.toFixed(2).padStart(7)} s  ${String(p.rpcs).padStart(5)} RPCs  server CPU ${p.serverCpuSeconds.toFixed(1)} s  client CPU ${p.clientCpuSeconds.toFixed(1)} s${p.failed ? `  ${p.failed} FAILED` : ''}`,
     );
   };
-  await withServer(ctx, async (client, server) => {
+  await withServer(ctx, `seq-${jobs}`, async (client, server) => {
     add(
       await phase(jobs, 'sequential create', server, async () => {
         for (const options of creates) await client.schedule.create(options);
@@ -170,7 +213,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
       }),
     );
   });
-  await withServer(ctx, async (client, server) => {
+  await withServer(ctx, `par-${jobs}`, async (client, server) => {
     add(
       await phase(jobs, 'raw SDK parallel create', server, async () => {
         await mapConcurrent(creates, concurrency, async (options) => {
@@ -180,7 +223,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
       }),
     );
   });
-  await withServer(ctx, async (client, server) => {
+  await withServer(ctx, `apply-${jobs}`, async (client, server) => {
     add(await phase(jobs, 'fresh apply', server, () => applyPhase(client, file, concurrency)));
     // Let the eventually consistent schedule list catch up, as it has by any later apply (≤ 60 s).
     const deadline = Date.now() + 60_000;
@@ -245,7 +288,7 @@ export async function scaleApply(ctx: BenchContext): Promise<Section> {
   );
   const noop = ratio(at(checked, 'no-change re-apply').seconds, at(checked, 'fresh apply').seconds);
   return {
-    title: 'Scale: apply',
+    title: ctx.options.applyServer === 'cluster' ? 'Scale: apply (cluster)' : 'Scale: apply',
     table,
     checks: [
       {
@@ -277,7 +320,7 @@ export async function scaleApply(ctx: BenchContext): Promise<Section> {
       }),
     ],
     notes: [
-      `Each of sequential create, raw SDK parallel create and fresh apply runs on its own fresh dev server (in memory); the two re-applies follow the fresh apply on its server. Apply and the parallel creates use concurrency ${applyConcurrency}.`,
+      `Each of sequential create, raw SDK parallel create and fresh apply runs on its own fresh ${ctx.options.applyServer === 'cluster' ? "two-node cluster (temporal-server on the local PostgreSQL, new databases each time; PostgreSQL's own CPU is not counted as server CPU)" : 'dev server (in memory)'}; the two re-applies follow the fresh apply on its server. Apply and the parallel creates use concurrency ${applyConcurrency}.`,
       'Jobs are daily crons spread over the day, so nothing fires while the bench runs; 10% changed moves the hour of every tenth job.',
       "Server CPU is the dev server process's user + system time during the phase (/proc), client CPU this process's: a phase whose server CPU is close to its wall time on this 2-core machine is bound by the server.",
     ],

@@ -124,9 +124,10 @@ async function measureWindow(ctx: BenchContext, size: number, t0: number): Promi
   const from = iso(t0);
   const to = iso(t0 + (size - 1) * 1000);
   const address = ['--address', ctx.address];
+  // Fires are whole seconds; visibility's stored datetimes need a padded range to compare (see fire-runs.ts).
   const query =
-    `TemporalScheduledById = ${quote(SCHEDULE_ID)} AND TemporalScheduledStartTime >= ${quoteTime(new Date(t0))} ` +
-    `AND TemporalScheduledStartTime <= ${quoteTime(new Date(t0 + (size - 1) * 1000))}`;
+    `TemporalScheduledById = ${quote(SCHEDULE_ID)} AND TemporalScheduledStartTime >= ${quoteTime(new Date(t0 - 500))} ` +
+    `AND TemporalScheduledStartTime <= ${quoteTime(new Date(t0 + (size - 1) * 1000 + 500))}`;
   const commands: Record<RunsPoint['command'], () => Promise<ProcessTiming>> = {
     'durable-cron runs list': () =>
       timeProcess(
