@@ -6,8 +6,8 @@ export const BENCHMARKS = [
   'throughput',
   'memory',
   'scale-apply',
-  'scale-runs',
   'scale-lag',
+  'scale-runs',
 ] as const;
 /** One benchmark's name. */
 export type BenchmarkName = (typeof BENCHMARKS)[number];

@@ -19,8 +19,3 @@ export async function rawThree(): Promise<string> {
   const b = await noop(a);
   return noop(b);
 }
-
-/** Completes at once, in one workflow task: the runs `runs list` and `audit` are measured over. */
-export async function rawNoop(): Promise<string> {
-  return Promise.resolve('ok');
-}

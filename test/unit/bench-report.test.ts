@@ -77,7 +77,7 @@ describe('bench flags', () => {
     });
     assert.throws(() => parseBenchArgs(['--only', 'speed']), {
       message:
-        "--only: unknown benchmark 'speed'; valid: fire-lag, throughput, memory, scale-apply, scale-runs, scale-lag",
+        "--only: unknown benchmark 'speed'; valid: fire-lag, throughput, memory, scale-apply, scale-lag, scale-runs",
     });
     assert.throws(() => parseBenchArgs(['--apply-sizes', '100,x']), {
       message: "--apply-sizes must be a positive integer, got 'x'",
