@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick | --only NAMES | --schedules N ...]`: durable-cron's fire lag, throughput
- * and memory, each against a baseline measured in the same run on the same dev server (started here,
- * on a free port). Prints every figure and ratio and writes bench/results/<time>.json and latest.md.
+ * `npm run bench [-- --quick | --only NAMES | --schedules N ...]`: durable-cron's fire lag,
+ * throughput, memory and scale curves (apply, runs list and audit, fire lag), each against a
+ * baseline measured in the same run (on the dev server started here on a free port, or on fresh
+ * ones). Prints every figure and ratio and writes bench/results/<time>.json and latest.md.
  * Asserts nothing; `--help` lists the flags.
  */
 import { existsSync } from 'node:fs';
@@ -17,6 +18,9 @@ import { fireLag } from './bench/fire-lag';
 import { memorySection } from './bench/memory';
 import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
 import { checkLine, markdownTable, writeReport, type Section } from './bench/report';
+import { scaleApply } from './bench/scale-apply';
+import { scaleLag } from './bench/scale-lag';
+import { scaleRuns } from './bench/scale-runs';
 import { throughput, throughputSection, SYSTEMS, type System } from './bench/throughput';
 
 /** What the dev server is started with, for the report. */
@@ -51,13 +55,14 @@ async function main(argv: readonly string[]): Promise<void> {
     try {
       const ctx: BenchContext = {
         client: new Client({ connection }),
+        temporalCli: cli,
         address: server.address,
         options,
         bundles,
         databaseUrl: database.databaseUrl,
         log: (line) => console.log(line),
       };
-      await runAndReport(ctx, cli.path, startedAt, command);
+      await runAndReport(ctx, startedAt, command);
     } finally {
       await connection.close();
     }
@@ -69,16 +74,15 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 /** Runs the selected benchmarks, prints the checks and writes the reports. */
-async function runAndReport(
-  ctx: BenchContext,
-  cliPath: string,
-  startedAt: string,
-  command: string,
-): Promise<void> {
+async function runAndReport(ctx: BenchContext, startedAt: string, command: string): Promise<void> {
   const { options } = ctx;
   const runThroughput = options.only.includes('throughput');
   const systems: readonly System[] = runThroughput ? SYSTEMS : ['durable-cron'];
-  const found = await versions(ctx.client, cliPath, runThroughput ? options.redisUrl : undefined);
+  const found = await versions(
+    ctx.client,
+    ctx.temporalCli.path,
+    runThroughput ? options.redisUrl : undefined,
+  );
   console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
   const sections: Section[] = [];
   let paths: string[] = [];
@@ -103,6 +107,10 @@ async function runAndReport(
     if (runThroughput) add(throughputSection(ctx, results));
     if (options.only.includes('memory')) add(memorySection(results.map((r) => r.memory)));
   }
+  if (options.only.includes('scale-apply')) add(await scaleApply(ctx));
+  if (options.only.includes('scale-lag')) add(await scaleLag(ctx));
+  // Last: it leaves thousands of open runs on the server.
+  if (options.only.includes('scale-runs')) add(await scaleRuns(ctx));
   console.log('');
   for (const s of sections) for (const c of s.checks) console.log(checkLine(c));
   console.log(`\nwrote ${paths.join(' and ')}`);

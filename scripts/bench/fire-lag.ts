@@ -14,35 +14,60 @@ import { LAG_FILE_ENV, readLagFile } from './lag-record';
 import { applyBenchJobs, benchJobsFile, startOursPool } from './ours';
 import { delay, startProcesses } from './processes';
 import type { Section } from './report';
-import { ratio, summarize, type Summary } from './stats';
+import { percentiles, ratio, summarize, type Summary } from './stats';
 
 /** Lag of one system. */
 export interface LagResult {
   readonly system: string;
   readonly expected: number;
   readonly summary: Summary;
+  /** Lag ms at p0, p1, …, p100 (nearest rank): the distribution, for charts. */
+  readonly percentiles: number[];
+}
+
+/** The systems whose fire lag is measured. */
+export type LagSystem = 'durable-cron' | 'raw SDK';
+
+/** How many schedules fire how often, for how long. */
+export interface LagSize {
+  readonly schedules: number;
+  /** Seconds between fires. */
+  readonly every: number;
+  /** Seconds of fires measured. */
+  readonly duration: number;
+  /** Distinguishes the task queues and schedule ids of one measurement from another's. */
+  readonly tag: string;
 }
 
 interface Workers {
   stop(): Promise<void>;
 }
 
-async function measure(
-  ctx: BenchContext,
-  system: string,
-  startWorkers: () => Promise<Workers>,
-  createSchedules: () => Promise<string[]>,
-): Promise<LagResult> {
-  const { schedules, every, duration } = ctx.options;
+/**
+ * Measures one system: starts its workers, creates its schedules, lets the first fire pass (it
+ * warms the workers up), records the fires of `duration` seconds, deletes the schedules, and waits
+ * at most 60 s for the runs of the window to start.
+ */
+export async function measureLag(ctx: BenchContext, system: LagSystem, size: LagSize): Promise<LagResult> {
+  const { schedules, every, duration, tag } = size;
+  const { lagProcesses } = ctx.options;
+  const taskQueue = `bench-lag-${system === 'raw SDK' ? 'raw' : 'ours'}-${tag}`;
   const dir = mkdtempSync(join(tmpdir(), 'durable-cron-lag-'));
   const file = join(dir, 'lag.txt');
   // Worker processes inherit the variable when they are forked.
   process.env[LAG_FILE_ENV] = file;
-  const workers = await startWorkers();
+  const workers: Workers =
+    system === 'durable-cron'
+      ? await startOursPool(ctx.address, taskQueue, lagProcesses, ctx.bundles.ours, ctx.databaseUrl)
+      : await startProcesses(
+          require.resolve('./raw-worker'),
+          { address: ctx.address, taskQueue, bundle: ctx.bundles.raw },
+          lagProcesses,
+        );
   let ids: string[] = [];
   try {
     ctx.log(`  ${system}: creating ${schedules} schedules every ${every}s`);
-    ids = await createSchedules();
+    ids = await createSchedules(ctx, system, taskQueue, size);
     const everyMs = every * 1000;
     // The first fire warms the workers up (each loads its workflow code on its first task): not measured.
     const from = Math.ceil((Date.now() + 1_000) / everyMs) * everyMs + everyMs;
@@ -57,13 +82,35 @@ async function measure(
     const deadline = Date.now() + 60_000;
     while (inWindow().length < expected && Date.now() < deadline) await delay(500);
     const lags = inWindow().map((r) => r.startedMs - r.fireTime.getTime());
-    return { system, expected, summary: summarize(lags) };
+    return { system, expected, summary: summarize(lags), percentiles: percentiles(lags) };
   } finally {
     await deleteSchedules(ctx.client, ids);
     await workers.stop();
     delete process.env[LAG_FILE_ENV];
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function createSchedules(
+  ctx: BenchContext,
+  system: LagSystem,
+  taskQueue: string,
+  { schedules, every, tag }: LagSize,
+): Promise<string[]> {
+  if (system === 'durable-cron') {
+    const file = benchJobsFile(`lag-ours-${tag}`, 'bench-one', schedules, every);
+    await applyBenchJobs(ctx.client, file, taskQueue);
+    return file.jobs.map((j) => j.id);
+  }
+  const ids = Array.from({ length: schedules }, (_, i) => `lag-raw-${tag}-${i}`);
+  await mapConcurrent(ids, 16, async (scheduleId) => {
+    await ctx.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: `${every}s` }] },
+      action: { type: 'startWorkflow', workflowType: 'rawOne', workflowId: scheduleId, taskQueue },
+    });
+  });
+  return ids;
 }
 
 async function deleteSchedules(client: Client, ids: readonly string[]): Promise<void> {
@@ -78,42 +125,9 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
   ctx.log(
     `fire lag: ${schedules} schedules every ${every}s for ${ctx.options.duration}s, ${lagProcesses} worker process(es) each`,
   );
-  const ours = await measure(
-    ctx,
-    'durable-cron',
-    () => startOursPool(ctx.address, 'bench-lag-ours', lagProcesses, ctx.bundles.ours, ctx.databaseUrl),
-    async () => {
-      const file = benchJobsFile('lag-ours', 'bench-one', schedules, every);
-      await applyBenchJobs(ctx.client, file, 'bench-lag-ours');
-      return file.jobs.map((j) => j.id);
-    },
-  );
-  const raw = await measure(
-    ctx,
-    'raw SDK',
-    () =>
-      startProcesses(
-        require.resolve('./raw-worker'),
-        { address: ctx.address, taskQueue: 'bench-lag-raw', bundle: ctx.bundles.raw },
-        lagProcesses,
-      ),
-    async () => {
-      const ids = Array.from({ length: schedules }, (_, i) => `lag-raw-${i}`);
-      await mapConcurrent(ids, 16, async (scheduleId) => {
-        await ctx.client.schedule.create({
-          scheduleId,
-          spec: { intervals: [{ every: `${every}s` }] },
-          action: {
-            type: 'startWorkflow',
-            workflowType: 'rawOne',
-            workflowId: scheduleId,
-            taskQueue: 'bench-lag-raw',
-          },
-        });
-      });
-      return ids;
-    },
-  );
+  const size = { schedules, every, duration: ctx.options.duration, tag: 'main' };
+  const ours = await measureLag(ctx, 'durable-cron', size);
+  const raw = await measureLag(ctx, 'raw SDK', size);
   const row = (r: LagResult) => [
     r.system,
     `${r.summary.count}/${r.expected}`,

@@ -1,7 +1,14 @@
 /** The flags of `npm run bench`, their defaults, and the smaller `--quick` defaults. */
 
 /** The benchmarks, in the order they run. */
-export const BENCHMARKS = ['fire-lag', 'throughput', 'memory'] as const;
+export const BENCHMARKS = [
+  'fire-lag',
+  'throughput',
+  'memory',
+  'scale-apply',
+  'scale-lag',
+  'scale-runs',
+] as const;
 /** One benchmark's name. */
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -26,12 +33,46 @@ export interface BenchOptions {
   /** Jobs each BullMQ worker process runs at once. */
   readonly bullmqConcurrency: number;
   readonly redisUrl: string;
+  /** Scale: job counts `apply` is measured at. */
+  readonly applySizes: readonly number[];
+  /** Scale: where apply is measured: fresh dev servers, or fresh two-node clusters on PostgreSQL. */
+  readonly applyServer: 'dev' | 'cluster';
+  /** Scale: `apply`'s concurrency (and the raw SDK's parallel creates'). */
+  readonly applyConcurrency: number;
+  /** Scale: run counts `runs list` and `audit` are measured over. */
+  readonly runsSizes: readonly number[];
+  /** Scale: schedule counts the fire lag is measured at. */
+  readonly lagSizes: readonly number[];
+  /** Scale: seconds between fires in the fire-lag scale curve. */
+  readonly scaleEvery: number;
+  /** Scale: seconds of fires measured per size and system in the fire-lag scale curve. */
+  readonly scaleDuration: number;
   /** Folder the reports are written to. */
   readonly out: string;
 }
 
-const FULL = { schedules: 300, every: 10, duration: 180, runs: 2000 };
-const QUICK = { schedules: 30, every: 5, duration: 10, runs: 100 };
+const FULL = {
+  schedules: 300,
+  every: 10,
+  duration: 180,
+  runs: 2000,
+  applySizes: [100, 1000, 5000],
+  runsSizes: [1000, 10_000, 50_000],
+  lagSizes: [100, 300, 1000],
+  scaleEvery: 30,
+  scaleDuration: 60,
+};
+const QUICK = {
+  schedules: 30,
+  every: 5,
+  duration: 10,
+  runs: 100,
+  applySizes: [20, 100],
+  runsSizes: [100, 500],
+  lagSizes: [10, 30],
+  scaleEvery: 5,
+  scaleDuration: 5,
+};
 
 /** Bad flags: the message names the flag and its valid values. */
 export class BenchUsageError extends Error {}
@@ -49,6 +90,13 @@ export const USAGE = `npm run bench [-- flags]
   --batches N             throughput: consecutive batches per configuration (default 2)
   --bullmq-concurrency N  jobs per BullMQ worker process at once (default 100)
   --redis URL             Redis for BullMQ (default redis://127.0.0.1:6379)
+  --apply-sizes LIST      scale-apply: job counts (default ${FULL.applySizes.join(',')}, quick ${QUICK.applySizes.join(',')})
+  --apply-server KIND     scale-apply: dev (fresh dev servers, default) or cluster (fresh two-node clusters on PostgreSQL)
+  --apply-concurrency N   scale-apply: apply's concurrency, and the raw SDK's parallel creates' (default 8)
+  --runs-sizes LIST       scale-runs: runs listed and audited (default ${FULL.runsSizes.join(',')}, quick ${QUICK.runsSizes.join(',')})
+  --lag-sizes LIST        scale-lag: schedules per system (default ${FULL.lagSizes.join(',')}, quick ${QUICK.lagSizes.join(',')})
+  --scale-every S         scale-lag: seconds between fires (default ${FULL.scaleEvery}, quick ${QUICK.scaleEvery})
+  --scale-duration S      scale-lag: seconds of fires measured per size and system (default ${FULL.scaleDuration}, quick ${QUICK.scaleDuration})
   --out DIR               report folder (default bench/results)`;
 
 function positiveInt(flag: string, text: string | undefined): number {
@@ -57,6 +105,13 @@ function positiveInt(flag: string, text: string | undefined): number {
     throw new BenchUsageError(`--${flag} must be a positive integer, got '${text ?? ''}'`);
   }
   return n;
+}
+
+function applyServer(text: string): 'dev' | 'cluster' {
+  if (text !== 'dev' && text !== 'cluster') {
+    throw new BenchUsageError(`--apply-server must be dev or cluster, got '${text}'`);
+  }
+  return text;
 }
 
 /**
@@ -84,6 +139,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     'batches',
     'bullmq-concurrency',
     'redis',
+    'apply-sizes',
+    'apply-concurrency',
+    'apply-server',
+    'runs-sizes',
+    'lag-sizes',
+    'scale-every',
+    'scale-duration',
     'out',
   ]);
   for (const key of values.keys()) {
@@ -98,9 +160,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       throw new BenchUsageError(`--only: unknown benchmark '${name}'; valid: ${BENCHMARKS.join(', ')}`);
     }
   }
-  const processes = values.has('processes')
-    ? (values.get('processes') ?? '').split(',').map((p) => positiveInt('processes', p))
-    : [1, 2];
+  const list = (flag: string, fallback: readonly number[]) =>
+    values.has(flag) ? (values.get(flag) ?? '').split(',').map((p) => positiveInt(flag, p)) : fallback;
+  const processes = list('processes', [1, 2]);
   return {
     only: only as BenchmarkName[],
     quick,
@@ -113,6 +175,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     batches: int('batches', 2),
     bullmqConcurrency: int('bullmq-concurrency', 100),
     redisUrl: values.get('redis') ?? 'redis://127.0.0.1:6379',
+    applySizes: list('apply-sizes', base.applySizes),
+    applyServer: applyServer(values.get('apply-server') ?? 'dev'),
+    applyConcurrency: int('apply-concurrency', 8),
+    runsSizes: list('runs-sizes', base.runsSizes),
+    lagSizes: list('lag-sizes', base.lagSizes),
+    scaleEvery: int('scale-every', base.scaleEvery),
+    scaleDuration: int('scale-duration', base.scaleDuration),
     out: values.get('out') ?? 'bench/results',
   };
 }

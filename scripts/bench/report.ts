@@ -18,6 +18,8 @@ export interface Section {
   readonly checks: Check[];
   /** Method and caveats, one sentence each. */
   readonly notes: string[];
+  /** Further tables (e.g. where the time went), each printed under its title. */
+  readonly tables?: { readonly title: string; readonly rows: string[][] }[];
   /** Raw figures, kept in the JSON report. */
   readonly data: unknown;
 }
@@ -65,6 +67,7 @@ export function formatMarkdown(r: Report): string {
   ];
   for (const s of r.sections) {
     out.push('', `## ${s.title}`, '', markdownTable(s.table), '');
+    for (const t of s.tables ?? []) out.push(`${t.title}:`, '', markdownTable(t.rows), '');
     for (const c of s.checks) out.push(`- ${checkLine(c)}`);
     if (s.notes.length) out.push('', ...s.notes.map((n) => `- ${n}`));
   }

@@ -20,6 +20,16 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1] ?? NaN;
 }
 
+/** The sample's p0, p1, …, p100 (nearest rank); empty for an empty sample. */
+export function percentiles(values: readonly number[]): number[] {
+  if (values.length === 0) return [];
+  const sorted = [...values].sort((a, b) => a - b);
+  return Array.from(
+    { length: 101 },
+    (_, p) => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? NaN,
+  );
+}
+
 /** {@link Summary} of a sample. */
 export function summarize(values: readonly number[]): Summary {
   return {

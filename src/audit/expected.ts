@@ -37,7 +37,11 @@ export function calendarFromDescription(c: CalendarSpecDescription): CalendarFie
 export function specModelFromDescription(spec: ScheduleSpecDescription): SpecModel {
   return {
     calendars: (spec.calendars ?? []).map(calendarFromDescription),
-    intervals: (spec.intervals ?? []).map((i) => ({ everyMs: i.every, offsetMs: i.offset })),
+    // The SDK leaves `offset` out of a described interval created without one.
+    intervals: (spec.intervals ?? []).map((i) => ({
+      everyMs: i.every,
+      offsetMs: (i.offset as number | undefined) ?? 0,
+    })),
     skip: (spec.skip ?? []).map(calendarFromDescription),
     timeZone: spec.timezone ?? 'UTC',
     startAt: spec.startAt,

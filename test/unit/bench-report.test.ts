@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { fireTimeOfWorkflowId } from '../../scripts/bench/lag-record';
 import { parseBenchArgs } from '../../scripts/bench/options';
 import { formatMarkdown, markdownTable } from '../../scripts/bench/report';
-import { percentile, ratio, summarize } from '../../scripts/bench/stats';
+import { percentile, percentiles, ratio, summarize } from '../../scripts/bench/stats';
 
 describe('bench percentiles', () => {
   it('uses the nearest rank', () => {
@@ -19,6 +19,17 @@ describe('bench percentiles', () => {
     assert.equal(percentile([7], 99), 7);
     assert.equal(percentile([1, 2, 3, 4], 50), 2);
     assert.ok(Number.isNaN(percentile([], 50)));
+  });
+
+  it('gives the whole distribution as p0..p100', () => {
+    const values = Array.from({ length: 200 }, (_, i) => 200 - i); // 1..200
+    const all = percentiles(values);
+    assert.equal(all.length, 101);
+    assert.equal(all[0], 1);
+    assert.equal(all[50], 100);
+    assert.equal(all[99], 198);
+    assert.equal(all[100], 200);
+    assert.deepEqual(percentiles([]), []);
   });
 
   it('summarizes p50, p95, p99 and max', () => {
@@ -53,6 +64,11 @@ describe('bench flags', () => {
     assert.equal(quick.schedules, 30);
     assert.equal(quick.runs, 50);
     assert.deepEqual(quick.only, ['throughput', 'memory']);
+    assert.deepEqual(full.applySizes, [100, 1000, 5000]);
+    assert.deepEqual(full.runsSizes, [1000, 10_000, 50_000]);
+    assert.deepEqual(full.lagSizes, [100, 300, 1000]);
+    assert.deepEqual(parseBenchArgs(['--runs-sizes', '10,20']).runsSizes, [10, 20]);
+    assert.ok(quick.applySizes.every((n) => n <= 100));
   });
 
   it('names the bad flag and the valid values', () => {
@@ -60,7 +76,11 @@ describe('bench flags', () => {
       message: "--runs must be a positive integer, got '0'",
     });
     assert.throws(() => parseBenchArgs(['--only', 'speed']), {
-      message: "--only: unknown benchmark 'speed'; valid: fire-lag, throughput, memory",
+      message:
+        "--only: unknown benchmark 'speed'; valid: fire-lag, throughput, memory, scale-apply, scale-lag, scale-runs",
+    });
+    assert.throws(() => parseBenchArgs(['--apply-sizes', '100,x']), {
+      message: "--apply-sizes must be a positive integer, got 'x'",
     });
     assert.throws(() => parseBenchArgs(['--fast']), /unknown flag --fast; valid: --quick, --only/);
   });
@@ -95,6 +115,15 @@ describe('bench report', () => {
             { what: 'peak RSS', value: '300 MB', target: '< 250 MB', met: false },
           ],
           notes: ['method'],
+          tables: [
+            {
+              title: 'Where the time went',
+              rows: [
+                ['phase', 's'],
+                ['create', '1.5'],
+              ],
+            },
+          ],
           data: {},
         },
       ],
@@ -104,5 +133,6 @@ describe('bench report', () => {
     assert.match(md, /## Fire lag\n\n\| system \| p99 ms \|/);
     assert.match(md, /- MET: p99 ratio 1\.05 \(target <= 1\.1\)/);
     assert.match(md, /- NOT MET: peak RSS 300 MB \(target < 250 MB\)/);
+    assert.match(md, /Where the time went:\n\n\| phase \| s \|\n\| --- \| --- \|\n\| create \| 1\.5 \|/);
   });
 });
