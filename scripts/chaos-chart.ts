@@ -6,16 +6,23 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ChaosResult } from './chaos/shared';
+import {
+  axisLines,
+  COLORS,
+  gridLine,
+  legendItem,
+  svgDocument,
+  targetLine,
+  titleText,
+  xAxisLabel,
+  xTick,
+  type Box,
+} from './svg-chart';
 
-const COLORS = ['#1f6feb', '#d9480f', '#2f9e44', '#862e9c'];
 const W = 900;
 /** Height of one legend row. */
 const ROW = 16;
 const TARGET_S = 15;
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function main(): void {
   const [out, ...files] = process.argv.slice(2);
@@ -34,31 +41,21 @@ function main(): void {
   const maxLag = Math.max(TARGET_S * 1.4, ...runs.flatMap((r) => r.effects.lagSeconds)) * 1.05;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
+  const box: Box = { left: M.left, top: M.top, right: W - M.right, bottom: H - M.bottom };
   const x = (s: number) => M.left + (s / span) * plotW;
   const y = (lag: number) => M.top + plotH - (Math.max(0, lag) / maxLag) * plotH;
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${M.left}" y="20" font-size="15" font-weight="bold">Fire lag under faults (first step's effect − fire time)</text>`,
-  ];
+  const parts = [titleText(M.left, "Fire lag under faults (first step's effect − fire time)")];
   // Axes and grid.
   const step = maxLag > 40 ? 10 : 5;
-  for (let v = 0; v <= maxLag; v += step) {
-    parts.push(
-      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`,
-      `<text x="${M.left - 8}" y="${y(v) + 4}" text-anchor="end">${v} s</text>`,
-    );
-  }
+  for (let v = 0; v <= maxLag; v += step) parts.push(...gridLine(box, y(v), `${v} s`));
   const tick = span > 300 ? 60 : span > 100 ? 20 : 10;
   for (let t = 0; t <= span; t += tick) {
-    parts.push(`<text x="${x(t)}" y="${H - M.bottom + 18}" text-anchor="middle">${t}</text>`);
+    parts.push(xTick(box, x(t), String(t)));
   }
   parts.push(
-    `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/>`,
-    `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`,
-    `<text x="${M.left + plotW / 2}" y="${H - M.bottom + 34}" text-anchor="middle">seconds since the faults started</text>`,
-    `<line x1="${M.left}" x2="${W - M.right}" y1="${y(TARGET_S)}" y2="${y(TARGET_S)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`,
-    `<text x="${W - M.right - 4}" y="${y(TARGET_S) - 5}" text-anchor="end" fill="#c92a2a">p99 target ${TARGET_S} s</text>`,
+    ...axisLines(box),
+    xAxisLabel(box, 'seconds since the faults started'),
+    ...targetLine(box, y(TARGET_S), `p99 target ${TARGET_S} s`),
   );
   // Grey bands where a run's Temporal server was down, a line where PostgreSQL restarted.
   for (const run of runs) {
@@ -76,7 +73,7 @@ function main(): void {
         down = undefined;
       } else if (m[2] === 'restart PostgreSQL') {
         parts.push(
-          `<line x1="${x(at)}" x2="${x(at)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#495057" stroke-dasharray="2 3"/>`,
+          `<line x1="${x(at)}" x2="${x(at)}" y1="${M.top}" y2="${box.bottom}" stroke="#495057" stroke-dasharray="2 3"/>`,
           `<text x="${x(at) + 2}" y="${M.top + 26}" fill="#495057" font-size="10">PostgreSQL restart</text>`,
         );
       }
@@ -100,17 +97,11 @@ function main(): void {
       );
     }
     const lx = M.left + 10;
-    const ly = H - M.bottom + 44 + ROW * i;
-    parts.push(
-      `<circle cx="${lx}" cy="${ly}" r="4" fill="${color}"/>`,
-      `<text x="${lx + 8}" y="${ly + 4}">${esc(run.design)}: ${run.lost} lost, ${run.doubled} doubled</text>`,
-    );
+    const ly = box.bottom + 44 + ROW * i;
+    parts.push(...legendItem(lx, ly, color, `${run.design}: ${run.lost} lost, ${run.doubled} doubled`));
   });
-  parts.push(
-    `<text x="${W - M.right}" y="${M.top - 30}" text-anchor="end" fill="#555">× = a lost fire</text>`,
-    '</svg>',
-  );
-  writeFileSync(out, `${parts.join('\n')}\n`);
+  parts.push(`<text x="${box.right}" y="${M.top - 30}" text-anchor="end" fill="#555">× = a lost fire</text>`);
+  writeFileSync(out, svgDocument(W, H, parts));
 }
 
 main();
