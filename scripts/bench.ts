@@ -57,6 +57,7 @@ async function main(argv: readonly string[]): Promise<void> {
         client: new Client({ connection }),
         temporalCli: cli,
         address: server.address,
+        serverPid: server.pid,
         options,
         bundles,
         databaseUrl: database.databaseUrl,

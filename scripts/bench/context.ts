@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly temporalCli: TemporalCli;
   /** The dev server's gRPC address. */
   readonly address: string;
+  /** The dev server's process id (for its CPU time). */
+  readonly serverPid: number | undefined;
   readonly options: BenchOptions;
   /** Workflow bundle files built once for every worker. */
   readonly bundles: Bundles;

@@ -5,7 +5,7 @@
  * (5) a re-apply with 10 % of the jobs changed. Seconds, RPCs by kind, and the CPU seconds the
  * dev server and this process spent in each phase (where the time goes).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
@@ -24,6 +24,7 @@ import { mapConcurrent } from '../../src/schedules/rpc';
 import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
 import { SCHEDULE_SYNC } from '../../src/search-attributes';
 import type { BenchContext } from './context';
+import { cpuSeconds } from './cpu';
 import { BENCH_JOBS_MODULE } from './ours';
 import { delay } from './processes';
 import type { Section } from './report';
@@ -72,18 +73,6 @@ export function applyJobsFile(count: number, changedEvery?: number): JobsFile {
   }
   const { registry } = loadJobModules([BENCH_JOBS_MODULE]);
   return parseJobsFile(`${lines.join('\n')}\n`, '<bench jobs>', registry);
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc; 0 when unreadable. */
-function processCpuSeconds(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /** A fresh Temporal server for one system: the dev server, or a two-node cluster on PostgreSQL. */
@@ -151,7 +140,7 @@ async function phase(
   server: ApplyServer,
   run: () => Promise<{ rpcCounts: Record<string, number>; failed: number }>,
 ): Promise<ApplyPoint> {
-  const serverCpu = () => server.pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const serverCpu = () => cpuSeconds(server.pids);
   const server0 = serverCpu();
   const client0 = process.cpuUsage();
   const started = process.hrtime.bigint();

@@ -13,6 +13,7 @@ import { mapConcurrent } from '../../src/schedules/rpc';
 import { JOB_ID } from '../../src/search-attributes';
 import type { StepData } from './bullmq-worker';
 import type { BenchContext } from './context';
+import { cpuSeconds } from './cpu';
 import { MemorySampler, type MemoryResult } from './memory';
 import { benchJobsFile, startOursPool } from './ours';
 import { delay, startProcesses } from './processes';
@@ -30,6 +31,10 @@ export interface Batch {
   readonly completed: number;
   readonly seconds: number;
   readonly runsPerSecond: number;
+  /** CPU ms the worker processes used per run during the batch (until its last run closed). */
+  readonly workerCpuMsPerRun?: number;
+  /** CPU ms the Temporal dev server used per run during the batch (Temporal systems only). */
+  readonly serverCpuMsPerRun?: number;
 }
 
 /** One system with one process count. */
@@ -214,12 +219,20 @@ export async function throughput(ctx: BenchContext, systems: readonly System[]):
         await delay(1_000);
         for (let b = 1; b <= batches; b++) {
           const tag = `tp-${system === 'durable-cron' ? 'ours' : system === 'raw SDK' ? 'raw' : 'bull'}-${processes}p-b${b}-${Date.now()}`;
-          const batch = await workers.runBatch(tag);
+          const serverPids = system === 'BullMQ' || ctx.serverPid === undefined ? [] : [ctx.serverPid];
+          const cpu0 = { workers: cpuSeconds(workers.pids), server: cpuSeconds(serverPids) };
+          const measured = await workers.runBatch(tag);
+          const perRun = (seconds: number) => (seconds * 1000) / Math.max(measured.completed, 1);
+          const batch: Batch = {
+            ...measured,
+            workerCpuMsPerRun: perRun(cpuSeconds(workers.pids) - cpu0.workers),
+            ...(serverPids.length ? { serverCpuMsPerRun: perRun(cpuSeconds(serverPids) - cpu0.server) } : {}),
+          };
           done.push(batch);
           await delay(2_000);
           rssAfterBatchKb.push(sampler.rssNow());
           ctx.log(
-            `  ${system.padEnd(13)} ${processes} process(es) batch ${b}: ${batch.completed}/${batch.runs} runs in ${batch.seconds.toFixed(1)} s = ${batch.runsPerSecond.toFixed(1)} runs/s`,
+            `  ${system.padEnd(13)} ${processes} process(es) batch ${b}: ${batch.completed}/${batch.runs} runs in ${batch.seconds.toFixed(1)} s = ${batch.runsPerSecond.toFixed(1)} runs/s; CPU ms per run: workers ${batch.workerCpuMsPerRun?.toFixed(1)}, server ${batch.serverCpuMsPerRun?.toFixed(1) ?? '-'}`,
           );
         }
       } finally {
@@ -245,7 +258,18 @@ export function lastBatch(r: ThroughputResult): Batch | undefined {
 /** The report section of the throughput figures. */
 export function throughputSection(ctx: BenchContext, results: readonly ThroughputResult[]): Section {
   const rate = (r: ThroughputResult | undefined) => (r ? (lastBatch(r)?.runsPerSecond ?? NaN) : NaN);
-  const table = [['system', 'processes', 'runs completed', 'seconds', 'runs/s', 'durable-cron / this']];
+  const table = [
+    [
+      'system',
+      'processes',
+      'runs completed',
+      'seconds',
+      'runs/s',
+      'durable-cron / this',
+      'worker CPU ms/run',
+      'server CPU ms/run',
+    ],
+  ];
   const checks: Check[] = [];
   for (const processes of ctx.options.processes) {
     const of = (s: System) => results.find((r) => r.system === s && r.processes === processes);
@@ -259,6 +283,8 @@ export function throughputSection(ctx: BenchContext, results: readonly Throughpu
         b ? b.seconds.toFixed(1) : '-',
         rate(r).toFixed(1),
         r.system === 'durable-cron' ? '' : ratio(ours, rate(r)),
+        b?.workerCpuMsPerRun !== undefined ? b.workerCpuMsPerRun.toFixed(1) : '-',
+        b?.serverCpuMsPerRun !== undefined ? b.serverCpuMsPerRun.toFixed(1) : '-',
       ]);
     }
     const vsRaw = ratio(ours, rate(of('raw SDK')));
@@ -293,6 +319,7 @@ export function throughputSection(ctx: BenchContext, results: readonly Throughpu
     checks,
     notes: [
       `${ctx.options.batches} consecutive batch(es) of ${ctx.options.runs} runs per row, each run three no-op steps in order, every run started at once (64 starts in flight; BullMQ: addBulk); runs/s = completed runs / (last close - first start) of the last batch (earlier batches are in the JSON report).`,
+      "CPU ms per run: the CPU time (/proc user + system) the worker processes and the Temporal dev server used from the batch's first start until its last run closed (plus the moment it takes to see that), divided by the runs completed; on this 2-core machine a system whose workers and server together use about 2,000 CPU ms per second of batch is bound by the CPU.",
       "durable-cron and the raw SDK take turns going first from one process count to the next, since the dev server's store grows with every batch.",
       'durable-cron: its `bench-three` job type (the generic saga workflow, step interceptors, heartbeats) on its worker pool; raw SDK: a plain Worker running three no-op activities in a workflow; BullMQ: three chained jobs per run (each step adds the next before it completes), concurrency ' +
         `${ctx.options.bullmqConcurrency} per process.`,
