@@ -1,85 +1,23 @@
 /**
  * The fire audit: did every fire time the schedule should have produced in a window run exactly
- * once? Expected fires come from the schedule's spec ({@link expectedFireTimes}), actual runs from
- * visibility grouped by nominal fire time ({@link runsByFireTime}).
+ * once? Expected fires come from the schedule's spec ({@link specFireChunks}), actual runs from
+ * visibility grouped by nominal fire time ({@link runsByFireTime}). The window is walked in
+ * consecutive chunks of at most {@link AUDIT_CHUNK_FIRES} expected fires, so memory follows the
+ * problems found, not the length of the window.
  */
-import {
-  ScheduleNotFoundError as SdkScheduleNotFoundError,
-  ScheduleOverlapPolicy,
-  type Client,
-} from '@temporalio/client';
+import { ScheduleNotFoundError as SdkScheduleNotFoundError, type Client } from '@temporalio/client';
 import { DurableCronError, ScheduleNotFoundError } from '../errors';
 import { and, quote, quoteTime } from '../query';
-import { runsByFireTime, type FireRun } from '../schedules/fire-runs';
+import { runsByFireTime } from '../schedules/fire-runs';
 import { ScheduleRpc } from '../schedules/schedule-rpc';
 import { startFiresOnce } from '../schedules/start-fires';
 import { SCHEDULED_START_TIME } from '../search-attributes';
-import { expectedFireTimes, specModelFromDescription } from './expected';
+import { specFireChunks, specModelFromDescription } from './expected';
+import type { AuditOptions, AuditReport } from './report';
+import { AuditTally } from './tally';
 
-/** Statuses that mean a run ended without success. */
-const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED']);
-
-/** Options of {@link auditJob}. */
-export interface AuditOptions {
-  readonly from: Date;
-  readonly to: Date;
-  /** Start the missing fires, each at most once (see `startFiresOnce`). @default false */
-  readonly backfillMissing?: boolean;
-  /** Also expect fires before the schedule was created. @default false */
-  readonly includeBeforeCreation?: boolean;
-  /** The current time. @default new Date() */
-  readonly now?: Date;
-}
-
-/** A fire time with its runs. */
-export interface AuditedFire {
-  readonly fireTime: string;
-  readonly runs: { workflowId: string; runId: string; status: string }[];
-}
-
-/** The audit's findings. Fire times are RFC 3339 UTC. */
-export interface AuditReport {
-  readonly jobId: string;
-  readonly from: string;
-  /** End of the window actually audited: `to`, or earlier when `to` is in the future. */
-  readonly to: string;
-  readonly timezone: string;
-  /** Fire times the spec produces in the window. */
-  readonly expected: number;
-  /** Fires with exactly one run. */
-  readonly ranOnce: number;
-  /** Expected fires without any run that the schedule's policy does not explain. */
-  readonly missing: string[];
-  /**
-   * Expected fires without a run because the overlap policy (`skip`, `buffer-one`) dropped them:
-   * they came while `openRun` was still open. Not runs, and not losses the audit fails on.
-   */
-  readonly skippedByPolicy: { fireTime: string; policy: string; openRun: string }[];
-  /**
-   * The schedule's own counters since it was created: fires dropped by the overlap policy, and
-   * fires missed because the server was down for longer than the catch-up window.
-   */
-  readonly scheduleCounters: { overlapSkipped: number; missedCatchupWindow: number };
-  /** Fires with more than one run. */
-  readonly duplicates: AuditedFire[];
-  /** Fires whose latest run failed, timed out, was terminated or cancelled (and did not compensate). */
-  readonly failed: AuditedFire[];
-  /** Fires whose run compensated (outcome `compensated`). */
-  readonly compensated: AuditedFire[];
-  /** Runs for fire times the spec does not produce (e.g. after a spec change). */
-  readonly unexpected: AuditedFire[];
-  /** Fires not expected because the schedule did not exist yet or is paused (not missing). */
-  readonly notExpected: { fireTime: string; reason: 'before-creation' | 'paused' }[];
-  /** Missing fires whose run this audit started (with `backfillMissing`). */
-  readonly backfilled: string[];
-  /**
-   * Missing fires whose run someone else started first, found when starting them (with
-   * `backfillMissing`): a concurrent backfill or audit, or the schedule itself. Not started again.
-   */
-  readonly alreadyStarted: string[];
-  /** True when nothing is missing (or every missing fire now has a run) and nothing ran twice. */
-  readonly ok: boolean;
-}
+export type { AuditOptions, AuditReport, AuditedFire, NotExpectedFire } from './report';
+export { NOT_EXPECTED_SAMPLE } from './report';
 
 /** The audit found missing or doubled fires; the report has been printed. */
 export class AuditProblemsError extends DurableCronError {
@@ -90,16 +28,48 @@ export class AuditProblemsError extends DurableCronError {
 const SETTLE_MS = 5_000;
 
 /**
+ * Expected fires per chunk of the window. Each chunk costs one visibility query for its runs and
+ * one for its compensated runs, and holds its fires and runs in memory until compared. 5,000 keeps
+ * that to a few MB, and keeps every window of up to 5,000 fires (an hour of a per-second job, a
+ * few days of a per-minute one) to a single chunk, with the same queries as without chunks.
+ */
+export const AUDIT_CHUNK_FIRES = 5_000;
+
+/** How {@link auditJobInChunks} walks the window. */
+export interface AuditWalk {
+  /** Expected fires per chunk at most. @default AUDIT_CHUNK_FIRES */
+  readonly chunkFires?: number;
+  /** Called as each chunk is audited, with its bounds (inclusive) and its number of expected fires. */
+  readonly onChunk?: (chunk: { from: Date; to: Date; fires: number }) => void;
+}
+
+/**
  * Audits the fires of `jobId` in [from, to]; with `backfillMissing`, starts each missing fire
  * unless a run of it appeared meanwhile (concurrent audits never start a fire twice).
  * @throws {ScheduleNotFoundError} when the schedule does not exist
  * @throws {FireStartIncompleteError} when some missing fires could not be started
  */
-export async function auditJob(
+export function auditJob(
   client: Client,
   namespace: string,
   jobId: string,
   options: AuditOptions,
+): Promise<AuditReport> {
+  return auditJobInChunks(client, namespace, jobId, options, {});
+}
+
+/**
+ * {@link auditJob} with a chosen walk of the window: tests force small chunks to cross chunk
+ * boundaries, benchmarks watch the chunks go by. The report does not depend on the chunk size.
+ * @throws {ScheduleNotFoundError} when the schedule does not exist
+ * @throws {FireStartIncompleteError} when some missing fires could not be started
+ */
+export async function auditJobInChunks(
+  client: Client,
+  namespace: string,
+  jobId: string,
+  options: AuditOptions,
+  walk: AuditWalk,
 ): Promise<AuditReport> {
   const now = options.now ?? new Date();
   const handle = client.schedule.getHandle(jobId);
@@ -114,77 +84,32 @@ export async function auditJob(
   // A fire in the last moments may not have started (jitter) or be visible yet.
   const settle = new Date(now.getTime() - (description.spec.jitter ?? 0) - SETTLE_MS);
   const to = options.to < settle ? options.to : settle;
-  const expected = options.from <= to ? expectedFireTimes(model, options.from, to) : [];
-
-  const [byFire, compensatedIds] = await Promise.all([
-    runsByFireTime(client, jobId, options.from, to),
-    compensatedWorkflowIds(client, jobId, options.from, to),
-  ]);
-  const pausedSince = description.state.paused
-    ? (description.info.lastUpdatedAt ?? description.info.createdAt)
-    : undefined;
-  const view = (fireTime: string, runs: FireRun[]): AuditedFire => ({
-    fireTime,
-    runs: runs.map((r) => ({ workflowId: r.workflowId, runId: r.runId, status: r.status })),
+  const tally = new AuditTally({
+    createdAt: description.info.createdAt,
+    pausedSince: description.state.paused
+      ? (description.info.lastUpdatedAt ?? description.info.createdAt)
+      : undefined,
+    overlap: description.policies.overlap,
+    includeBeforeCreation: options.includeBeforeCreation ?? false,
   });
 
-  const policy = description.policies.overlap;
-  const dropsFires = policy === ScheduleOverlapPolicy.SKIP || policy === ScheduleOverlapPolicy.BUFFER_ONE;
-  // Runs by nominal fire time, for finding the run that was open when a fire was dropped.
-  const runsInOrder = dropsFires
-    ? [...byFire.values()].flat().sort((a, b) => Date.parse(a.fireTime) - Date.parse(b.fireTime))
-    : [];
-  // Under `skip`/`buffer-one` at most one run is open at a time: the run of the latest earlier fire.
-  // Its nominal fire time counts, not its start: a busy scheduler may start that run after this
-  // fire's nominal time, yet before it handles this fire (and drops it).
-  const openRunAt = (fire: Date): FireRun | undefined => {
-    let lo = 0;
-    let hi = runsInOrder.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (Date.parse((runsInOrder[mid] as FireRun).fireTime) < fire.getTime()) lo = mid + 1;
-      else hi = mid;
-    }
-    const latest = runsInOrder[lo - 1];
-    return latest && (latest.closeTime === undefined || latest.closeTime > fire) ? latest : undefined;
-  };
-  const missing: Date[] = [];
-  const skippedByPolicy: AuditReport['skippedByPolicy'] = [];
-  const notExpected: AuditReport['notExpected'] = [];
-  const duplicates: AuditedFire[] = [];
-  const failed: AuditedFire[] = [];
-  const compensated: AuditedFire[] = [];
-  let ranOnce = 0;
-  const expectedKeys = new Set<string>();
-  for (const fire of expected) {
-    const key = fire.toISOString();
-    expectedKeys.add(key);
-    const runs = byFire.get(key) ?? [];
-    if (runs.length === 0) {
-      if (!options.includeBeforeCreation && fire < description.info.createdAt) {
-        notExpected.push({ fireTime: key, reason: 'before-creation' });
-      } else if (pausedSince && fire >= pausedSince) {
-        notExpected.push({ fireTime: key, reason: 'paused' });
-      } else {
-        const open = openRunAt(fire);
-        if (open)
-          skippedByPolicy.push({ fireTime: key, policy: policyName(policy), openRun: open.workflowId });
-        else missing.push(fire);
-      }
-      continue;
-    }
-    if (runs.length === 1) ranOnce++;
-    else duplicates.push(view(key, runs));
-    const latest = [...runs].sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).at(-1);
-    if (latest && compensatedIds.has(latest.runId)) compensated.push(view(key, [latest]));
-    else if (latest && UNSUCCESSFUL.has(latest.status)) failed.push(view(key, [latest]));
+  const nextChunk = specFireChunks(model, walk.chunkFires ?? AUDIT_CHUNK_FIRES);
+  // Each chunk is [start, end] to the millisecond and the next starts 1 ms later: the runs listed
+  // for a chunk are cut to exactly its bounds, so a run near a boundary counts in one chunk only.
+  for (let start = options.from; start <= to;) {
+    const { fires, end } = await nextChunk(start, to);
+    walk.onChunk?.({ from: start, to: end, fires: fires.length });
+    const [byFire, compensated] = await Promise.all([
+      runsByFireTime(client, jobId, start, end),
+      compensatedRunIds(client, jobId, start, end),
+    ]);
+    tally.add(fires, byFire, compensated);
+    start = new Date(end.getTime() + 1);
   }
-  const unexpected = [...byFire.entries()]
-    .filter(([key]) => !expectedKeys.has(key))
-    .map(([key, runs]) => view(key, runs));
 
   const backfilled: string[] = [];
   const alreadyStarted: string[] = [];
+  const missing = tally.missing;
   if (options.backfillMissing && missing.length > 0) {
     const started = await startFiresOnce(new ScheduleRpc(client), description, missing);
     backfilled.push(...started.started.map((d) => d.toISOString()));
@@ -195,37 +120,29 @@ export async function auditJob(
     from: options.from.toISOString(),
     to: to.toISOString(),
     timezone: model.timeZone,
-    expected: expected.length,
-    ranOnce,
+    expected: tally.expected,
+    ranOnce: tally.ranOnce,
     missing: missing.map((d) => d.toISOString()),
-    skippedByPolicy,
+    skippedByPolicy: tally.skippedByPolicy,
     scheduleCounters: {
       overlapSkipped: description.info.numActionsSkippedOverlap,
       missedCatchupWindow: description.info.numActionsMissedCatchupWindow,
     },
-    duplicates,
-    failed,
-    compensated,
-    unexpected,
-    notExpected,
+    duplicates: tally.duplicates,
+    failed: tally.failed,
+    compensated: tally.compensated,
+    unexpected: tally.unexpected,
+    notExpected: tally.notExpected,
+    notExpectedCount: tally.notExpectedCount,
+    notExpectedTruncated: tally.notExpectedCount > tally.notExpected.length,
     backfilled,
     alreadyStarted,
-    ok: duplicates.length === 0 && missing.length === backfilled.length + alreadyStarted.length,
+    ok: tally.duplicates.length === 0 && missing.length === backfilled.length + alreadyStarted.length,
   };
 }
 
-/** The jobs-file spelling of an overlap policy (`SKIP` → `skip`, `BUFFER_ONE` → `buffer-one`). */
-function policyName(policy: string | undefined): string {
-  return (policy ?? 'SKIP').toLowerCase().replace(/_/g, '-');
-}
-
-/** Run ids of the job's runs in the window whose outcome is `compensated`. */
-async function compensatedWorkflowIds(
-  client: Client,
-  jobId: string,
-  from: Date,
-  to: Date,
-): Promise<Set<string>> {
+/** Run ids of the job's runs in [from, to] whose outcome is `compensated`. */
+async function compensatedRunIds(client: Client, jobId: string, from: Date, to: Date): Promise<Set<string>> {
   const query = and(
     `TemporalScheduledById = ${quote(jobId)}`,
     `outcome = ${quote('compensated')}`,

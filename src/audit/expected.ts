@@ -49,7 +49,43 @@ export function specModelFromDescription(spec: ScheduleSpecDescription): SpecMod
   };
 }
 
-/** Nominal fire times in [from, to], both inclusive. */
+/**
+ * Nominal fire times in [from, to], both inclusive, at most `limit` of them (the earliest).
+ * @default limit Infinity
+ */
 export function expectedFireTimes(model: SpecModel, from: Date, to: Date, limit = Infinity): Date[] {
   return fireTimesBetween(model, from, new Date(to.getTime() + 1), limit);
+}
+
+/** One stretch of an audited window, [start, end] to the millisecond, and its expected fires. */
+export interface FireChunk {
+  /** Every expected fire in [start, end], in order. */
+  readonly fires: Date[];
+  /** Last instant of the stretch (inclusive): at or after its start, at or before the window's end. */
+  readonly end: Date;
+}
+
+/**
+ * Where an audit gets its expected fires: given where the next stretch starts and where the window
+ * ends (inclusive), the stretch's end and its fires. The audit continues 1 ms after `end` until
+ * it passes `to`, so stretches never overlap and together cover the window.
+ */
+export type FireChunkSource = (start: Date, to: Date) => Promise<FireChunk>;
+
+/**
+ * Expected fires computed from the spec here, at most `maxFires` per stretch: a stretch ends at
+ * the window's end, or, when the rest of the window holds more fires, 1 ms before the first fire
+ * it leaves to the next stretch.
+ * @throws {RangeError} when `maxFires` is not a positive integer
+ */
+export function specFireChunks(model: SpecModel, maxFires: number): FireChunkSource {
+  if (!Number.isInteger(maxFires) || maxFires < 1) {
+    throw new RangeError(`maxFires must be a positive integer, got ${maxFires}`);
+  }
+  return (start, to) => {
+    const fires = expectedFireTimes(model, start, to, maxFires + 1);
+    const next = fires[maxFires];
+    if (next === undefined) return Promise.resolve({ fires, end: to });
+    return Promise.resolve({ fires: fires.slice(0, maxFires), end: new Date(next.getTime() - 1) });
+  };
 }
