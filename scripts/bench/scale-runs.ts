@@ -1,8 +1,9 @@
 /**
- * Scale curve of reading runs: one schedule's runs, backfilled into the past in growing windows
- * (e.g. 1,000 / 10,000 / 50,000 fires, one per second), each window then read as whole processes:
- * `durable-cron runs list --job … --all --json`, `durable-cron audit … --json` and, as the baseline,
- * the official `temporal workflow list --query` over the same runs. Wall time and peak RSS.
+ * Scale curve of reading runs: the runs of one per-minute schedule's past fires, in growing windows
+ * (e.g. 1,000 / 10,000 / 50,000 fires), each window then read as whole processes:
+ * `durable-cron runs list --job … --all --json`, `durable-cron audit … --json` over the window and
+ * over the year up to its end (525,600 fires, only the window's with runs) and, as the baseline, the
+ * official `temporal workflow list --query` over the same runs. Wall time and peak RSS.
  */
 import { join } from 'node:path';
 import { quote, quoteTime } from '../../src/query';
@@ -27,7 +28,10 @@ export const RUNS_COMMANDS = [
   'durable-cron runs list',
   'temporal workflow list',
   'durable-cron audit',
+  'durable-cron audit, 1-year window',
 ] as const;
+const MINUTE = 60_000;
+const YEAR_FIRES = 365 * 24 * 60;
 
 /** One command over one window. */
 export interface RunsPoint {
@@ -45,6 +49,7 @@ export interface RunsPoint {
 interface AuditJson {
   expected: number;
   ranOnce: number;
+  notExpectedCount: number;
   missing: unknown[];
   duplicates: unknown[];
   ok: boolean;
@@ -71,12 +76,12 @@ async function waitVisible(ctx: BenchContext, count: number, timeoutMs: number):
 }
 
 /**
- * Starts the runs of fires `from` … `to - 1` (t0 + k s) as the schedule would have: the workflow id
+ * Starts the runs of fires `from` … `to - 1` (t0 + k min) as the schedule would have: the workflow id
  * `<schedule id>-<fire time>` and the search attributes the scheduler sets on its runs. (Backfilling
  * them through the scheduler gives the same runs, at about 8 a second on the dev server.)
  */
 async function fillRuns(ctx: BenchContext, from: number, to: number, t0: number): Promise<void> {
-  const fires = Array.from({ length: to - from }, (_, i) => new Date(t0 + (from + i) * 1000));
+  const fires = Array.from({ length: to - from }, (_, i) => new Date(t0 + (from + i) * MINUTE));
   await mapConcurrent(fires, 32, async (fire) => {
     await ctx.client.workflow.start('benchScaleRun', {
       workflowId: fireWorkflowId(SCHEDULE_ID, fire),
@@ -94,20 +99,20 @@ export async function scaleRuns(ctx: BenchContext): Promise<Section> {
   const sizes = [...ctx.options.runsSizes].sort((a, b) => a - b);
   const largest = sizes.at(-1) ?? 0;
   ctx.log(
-    `scale: runs list and audit over ${sizes.join(' / ')} runs of one schedule (one fire per second, in the past)`,
+    `scale: runs list and audit over ${sizes.join(' / ')} runs of one schedule (one fire per minute, in the past)`,
   );
-  // Fires at t0 + k s for k in [0, largest): far enough in the past that the whole window is settled.
-  const t0 = Math.floor(Date.now() / 1000) * 1000 - (largest + 600) * 1000;
+  // Fires at t0 + k min for k in [0, largest): far enough in the past that the whole window is settled.
+  const t0 = Math.floor(Date.now() / MINUTE) * MINUTE - (largest + 10) * MINUTE;
   const handle = await ctx.client.schedule.create({
     scheduleId: SCHEDULE_ID,
-    spec: { intervals: [{ every: '1s' }] },
+    spec: { intervals: [{ every: '1m' }] },
     action: {
       type: 'startWorkflow',
       workflowType: 'benchScaleRun',
       workflowId: SCHEDULE_ID,
       taskQueue: TASK_QUEUE,
     },
-    // Paused: it fires nothing itself; backfills still start runs.
+    // Paused: it fires nothing itself; its past fires' runs are started below.
     state: { paused: true, note: 'durable-cron bench' },
   });
   const points: RunsPoint[] = [];
@@ -130,12 +135,14 @@ export async function scaleRuns(ctx: BenchContext): Promise<Section> {
 
 async function measureWindow(ctx: BenchContext, size: number, t0: number): Promise<RunsPoint[]> {
   const from = iso(t0);
-  const to = iso(t0 + (size - 1) * 1000);
+  const end = t0 + (size - 1) * MINUTE;
+  const to = iso(end);
+  const yearFrom = iso(end - (YEAR_FIRES - 1) * MINUTE);
   const address = ['--address', ctx.address];
   // Fires are whole seconds; visibility's stored datetimes need a padded range to compare (see fire-runs.ts).
   const query =
     `TemporalScheduledById = ${quote(SCHEDULE_ID)} AND TemporalScheduledStartTime >= ${quoteTime(new Date(t0 - 500))} ` +
-    `AND TemporalScheduledStartTime <= ${quoteTime(new Date(t0 + (size - 1) * 1000 + 500))}`;
+    `AND TemporalScheduledStartTime <= ${quoteTime(new Date(end + 500))}`;
   const commands: Record<RunsPoint['command'], () => Promise<ProcessTiming>> = {
     'durable-cron runs list': () =>
       timeProcess(
@@ -178,19 +185,35 @@ async function measureWindow(ctx: BenchContext, size: number, t0: number): Promi
         () => false,
         { keepStdout: true, okCodes: [0, 3] },
       ),
+    // The year's earlier fires have no run and came before the schedule existed: not expected.
+    'durable-cron audit, 1-year window': () =>
+      timeProcess(
+        process.execPath,
+        [BIN, 'audit', SCHEDULE_ID, '--from', yearFrom, '--to', to, '--json', ...address],
+        () => false,
+        { keepStdout: true, okCodes: [0, 3] },
+      ),
   };
   const points: RunsPoint[] = [];
   for (const command of RUNS_COMMANDS) {
     const timings: ProcessTiming[] = [];
     for (let i = 0; i < REPEATS; i++) timings.push(await commands[command]());
     let rows = timings[0]?.rows ?? 0;
-    if (command === 'durable-cron audit') {
+    if (command.startsWith('durable-cron audit')) {
       const report = JSON.parse(timings[0]?.stdout ?? '{}') as AuditJson;
       rows = report.expected;
-      if (!report.ok || report.expected !== size || report.ranOnce !== size) {
+      const year = command !== 'durable-cron audit';
+      const expected = year ? YEAR_FIRES : size;
+      const notExpected = year ? YEAR_FIRES - size : 0;
+      if (
+        !report.ok ||
+        report.expected !== expected ||
+        report.ranOnce !== size ||
+        report.notExpectedCount !== notExpected
+      ) {
         throw new Error(
-          `audit over ${size} backfilled fires found expected ${report.expected}, ran once ${report.ranOnce}, ` +
-            `missing ${report.missing.length}, duplicates ${report.duplicates.length}`,
+          `${command} over ${size} runs found expected ${report.expected}, ran once ${report.ranOnce}, ` +
+            `not expected ${report.notExpectedCount}, missing ${report.missing.length}, duplicates ${report.duplicates.length}`,
         );
       }
     } else if (rows !== size) {
@@ -204,7 +227,7 @@ async function measureWindow(ctx: BenchContext, size: number, t0: number): Promi
       rows,
     };
     ctx.log(
-      `  ${String(size).padStart(6)} runs  ${command.padEnd(23)} ${point.seconds.toFixed(2).padStart(7)} s  peak RSS ${point.peakRssMb.toFixed(0)} MB`,
+      `  ${String(size).padStart(6)} runs  ${command.padEnd(34)} ${point.seconds.toFixed(2).padStart(7)} s  peak RSS ${point.peakRssMb.toFixed(0)} MB`,
     );
     points.push(point);
   }
@@ -235,16 +258,18 @@ function section(ctx: BenchContext, sizes: readonly number[], points: readonly R
   return {
     title: 'Scale: runs list and audit',
     table,
-    checks: (['durable-cron runs list', 'durable-cron audit'] as const).map((command) => ({
+    checks: (
+      ['durable-cron runs list', 'durable-cron audit', 'durable-cron audit, 1-year window'] as const
+    ).map((command) => ({
       what: `${command} peak RSS at ${large} runs / at ${small} (streams: flat memory)`,
       value: growth(command),
       target: '<= 1.5',
       met: Number(growth(command)) <= 1.5,
     })),
     notes: [
-      `One schedule firing every second, paused; the runs of its past fires are started with the workflow ids and search attributes (TemporalScheduledById, TemporalScheduledStartTime) the scheduler gives its runs, because backfilling them through the scheduler goes at about 8 runs a second on the dev server. No worker serves them, so they stay open (Running): what is listed and audited is the same, and no worker competes for the CPU while the commands are timed. The windows are the first ${sizes.join(' / ')} fires.`,
-      `Each command is a whole process, run ${REPEATS} times per size (median wall time; peak RSS is the largest VmHWM seen): durable-cron through its package bin, \`runs list --job <id> --fired-from … --fired-to … --all --json\` and \`audit <id> --from … --to … --include-before-creation --json\`; the baseline \`temporal workflow list --query\` (the official CLI, text output) with the same filter.`,
-      'The bench checks every output: each list printed every run of the window, and each audit found every fire exactly once.',
+      `One schedule firing every minute, paused; the runs of its past fires are started with the workflow ids and search attributes (TemporalScheduledById, TemporalScheduledStartTime) the scheduler gives its runs, because backfilling them through the scheduler goes at about 8 runs a second on the dev server. No worker serves them, so they stay open (Running): what is listed and audited is the same, and no worker competes for the CPU while the commands are timed. The windows are its first ${sizes.join(' / ')} fires; the 1-year window is the 525,600 fires of the year ending at the window's last fire, of which only the window's have runs (the earlier ones came before the schedule was created, so the audit counts them as not expected: it walks all 525,600).`,
+      `Each command is a whole process, run ${REPEATS} times per size (median wall time; peak RSS is the largest VmHWM seen): durable-cron through its package bin, \`runs list --job <id> --fired-from … --fired-to … --all --json\` \`audit <id> --from … --to … --include-before-creation --json\` and \`audit <id> --from <a year earlier> --to … --json\`; the baseline \`temporal workflow list --query\` (the official CLI, text output) with the same filter.`,
+      'The bench checks every output: each list printed every run of the window, and each audit found every fire with a run exactly once (and, over the year, every other fire not expected).',
     ],
     data: { points },
   };
