@@ -50,6 +50,15 @@ export function checkLine(c: Check): string {
   return `${c.met ? 'MET' : 'NOT MET'}: ${c.what} ${c.value} (target ${c.target})`;
 }
 
+/** One section as Markdown: its heading, tables, checks and notes. */
+export function sectionMarkdown(s: Section, heading = '##'): string[] {
+  const out = ['', `${heading} ${s.title}`, '', markdownTable(s.table), ''];
+  for (const t of s.tables ?? []) out.push(`${t.title}:`, '', markdownTable(t.rows), '');
+  for (const c of s.checks) out.push(`- ${checkLine(c)}`);
+  if (s.notes.length) out.push('', ...s.notes.map((n) => `- ${n}`));
+  return out;
+}
+
 /** The report as Markdown (bench/results/latest.md). */
 export function formatMarkdown(r: Report): string {
   const out = [
@@ -65,12 +74,7 @@ export function formatMarkdown(r: Report): string {
     '',
     `Server: ${r.server}`,
   ];
-  for (const s of r.sections) {
-    out.push('', `## ${s.title}`, '', markdownTable(s.table), '');
-    for (const t of s.tables ?? []) out.push(`${t.title}:`, '', markdownTable(t.rows), '');
-    for (const c of s.checks) out.push(`- ${checkLine(c)}`);
-    if (s.notes.length) out.push('', ...s.notes.map((n) => `- ${n}`));
-  }
+  for (const s of r.sections) out.push(...sectionMarkdown(s));
   return `${out.join('\n')}\n`;
 }
 

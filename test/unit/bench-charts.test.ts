@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { ChartInputError, newestSections, parseReport } from '../../scripts/bench/chart-data';
 import { loadReports, reportFiles } from '../../scripts/bench/chart-files';
 import { renderCharts } from '../../scripts/bench/charts';
+import { combinedMarkdown } from '../../scripts/bench/combined';
 import type { Report, Section } from '../../scripts/bench/report';
 
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'bench-charts.js');
@@ -310,8 +311,13 @@ describe('bench charts: command', () => {
     const file = write('run.json', report('2026-12-01T12:00:00.000Z', [THROUGHPUT, SCALE_LAG]));
     const r = run(file, '--out', 'charts');
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(readdirSync(join(dir, 'charts')).sort(), ['scale-lag.svg', 'throughput.svg']);
+    assert.deepEqual(readdirSync(join(dir, 'charts')).sort(), [
+      'results.md',
+      'scale-lag.svg',
+      'throughput.svg',
+    ]);
     assert.match(r.stdout, /wrote charts\/throughput\.svg/);
+    assert.match(r.stdout, /wrote charts\/results\.md/);
     assert.match(r.stdout, /skipped memory\.svg: no 'Memory' section in the reports/);
     assertWellFormed(readFileSync(join(dir, 'charts', 'throughput.svg'), 'utf8'));
   });
@@ -324,5 +330,48 @@ describe('bench charts: command', () => {
     assert.match(r.stderr, /^bench-charts: .*bad\.json: not JSON \([^\n]*\)\n$/);
     assert.equal(r.stdout, '');
     assert.equal(existsSync(join(dir, 'never')), false);
+  });
+});
+
+describe('bench combined results page', () => {
+  it('lists the newest section of each kind, oldest run first, each with the run it came from', () => {
+    const older = report('2026-12-01T10:00:00.000Z', [
+      {
+        ...section('Throughput', []),
+        table: [
+          ['system', 'runs/s'],
+          ['durable-cron', '9.5'],
+        ],
+      },
+      section('Fire lag', {}),
+    ]);
+    const newer = {
+      ...report('2026-12-01T11:00:00.000Z', [
+        {
+          ...section('Fire lag', {}),
+          table: [
+            ['system', 'p99 ms'],
+            ['durable-cron', '120'],
+          ],
+          checks: [{ what: 'p99 ratio', value: '1.05', target: '<= 1.1', met: true }],
+        },
+      ]),
+      command: 'npm run bench -- --only fire-lag',
+    };
+    const md = combinedMarkdown(
+      newestSections([
+        { file: 'new.json', report: newer },
+        { file: 'old.json', report: older },
+      ]),
+    );
+    assert.match(md, /\| cores \| 2 \|/);
+    const throughputAt = md.indexOf('## Throughput');
+    const lagAt = md.indexOf('## Fire lag');
+    assert.ok(throughputAt > 0 && lagAt > throughputAt, 'older run first');
+    assert.equal(md.split('## Fire lag').length, 2, 'one Fire lag section: the newest');
+    assert.match(md, /\| durable-cron \| 120 \|/);
+    assert.match(md, /- MET: p99 ratio 1\.05 \(target <= 1\.1\)/);
+    assert.match(md, /_From `npm run bench -- --only fire-lag`, 2026-12-01T11:00:00\.000Z/);
+    assert.match(md, /_From `npm run bench`, 2026-12-01T10:00:00\.000Z/);
   });
 });
