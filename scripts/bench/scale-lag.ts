@@ -67,7 +67,7 @@ export async function scaleLag(ctx: BenchContext): Promise<Section> {
       };
     }),
     notes: [
-      `At each size both systems have the given number of schedules, all firing every ${every} s at the same moments (a burst of that many starts), fires of ${duration} s measured after one warm-up fire; ${lagProcesses} worker process(es) per system; lag as in the fire-lag benchmark.`,
+      `At each size both systems have the given number of schedules, all firing every ${every} s at the same moments (a burst of that many starts), fires of ${duration} s measured once every schedule has run once; ${lagProcesses} worker process(es) per system; lag as in the fire-lag benchmark.`,
     ],
     data: { points },
   };
