@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { expectedFireTimes, specFireChunks, type FireChunk } from '../../src/audit/expected';
+import { serverFireChunks, type FireChunk } from '../../src/audit/expected';
 import { NOT_EXPECTED_SAMPLE } from '../../src/audit/report';
 import { AuditTally, type TallySchedule } from '../../src/audit/tally';
 import type { FireRun } from '../../src/schedules/fire-runs';
-import { parseCron, type SpecModel } from '../../src/spec';
+import { fireTimesBetween, parseCron, type SpecModel } from '../../src/calendar';
+import { fakeMatchingTimes } from '../helpers/matching-times';
 
 const MINUTE = 60_000;
 const perMinute: SpecModel = {
@@ -20,6 +21,14 @@ const perMinute: SpecModel = {
   timeZone: 'UTC',
 };
 const weekdays9: SpecModel = { ...perMinute, intervals: [], calendars: [parseCron('0 9 * * 1-5')] };
+
+/** The fires of `model` in [from, to], computed here: what the chunks must add up to. */
+const expectedFireTimes = (model: SpecModel, from: Date, to: Date): Date[] =>
+  fireTimesBetween(model, from, new Date(to.getTime() + 1));
+
+/** The audit's chunks over a stand-in server that answers for `model`. */
+const specFireChunks = (model: SpecModel, maxFires: number) =>
+  serverFireChunks({ scheduleId: 'audited', call: fakeMatchingTimes(model), jitterMs: 0, model }, maxFires);
 
 /** Walks [from, to] as the audit does, returning each chunk with its start. */
 async function walk(model: SpecModel, from: Date, to: Date, maxFires: number) {

@@ -8,7 +8,7 @@ import {
   skipDates,
   WEEKENDS,
   type Range,
-} from '../../src/spec/index.js';
+} from '../../src/calendar/index.js';
 
 const r = (start: number, end = start, step = 1): Range => ({ start, end, step });
 
