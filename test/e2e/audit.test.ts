@@ -177,6 +177,13 @@ describe('fire audit', () => {
       validated.stderr,
       /overlap: warning: overlap 'skip' drops every fire that comes while a run/,
     );
+    // The schedule in words and its next 3 fire times, 2 s apart.
+    const next = [...validated.stdout.matchAll(/^ {2}next: \S+ \S+ UTC \((\S+)\)$/gm)].map((m) =>
+      Date.parse(m[1] ?? ''),
+    );
+    assert.match(validated.stdout, new RegExp(`^${jobId}: every 2s \\(UTC\\)$`, 'm'));
+    assert.equal(next.length, 3, validated.stdout);
+    assert.deepEqual([next[1]! - next[0]!, next[2]! - next[1]!], [2_000, 2_000]);
     const applied = await cli(['apply', '-f', file]);
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stderr, /skipped by policy/);
