@@ -13,6 +13,7 @@
 import type { Client, ScheduleDescription } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time';
 import { fireTimesBetween, type SpecModel } from '../calendar';
+import { DurableCronError } from '../errors';
 import { withRetry } from './rpc';
 import { specModelOf } from './spec-model';
 
@@ -22,14 +23,13 @@ export const MAX_MATCHING_TIMES_PER_CALL = 1000;
 /** The server's answer for one window of one schedule: times (jittered) in (after, through]. */
 export type MatchingTimesCall = (after: Date, through: Date) => Promise<Date[]>;
 
-/** The server and local computation disagree about a schedule's fires. */
-export class FireTimesDisagreeError extends Error {
+/** The server's fire times of a jittered schedule do not pair with the nominal times of its spec. */
+export class FireTimesDisagreeError extends DurableCronError {
   constructor(
     message: string,
     readonly scheduleId: string,
   ) {
     super(message);
-    this.name = 'FireTimesDisagreeError';
   }
 }
 
