@@ -48,25 +48,40 @@ export function matchingTimesCall(client: Client, scheduleId: string): MatchingT
 }
 
 /**
- * The server's times in (after, through], at most `limit` (the earliest), paging through
- * {@link MAX_MATCHING_TIMES_PER_CALL} per call.
+ * Pages through one schedule's server times, {@link MAX_MATCHING_TIMES_PER_CALL} per call, and
+ * remembers the run of times it fetched last: a walk that moves forward through a window (the
+ * audit's chunks, each asking for one time more than it keeps) asks the server for each page once.
  */
-export async function serverTimes(
-  call: MatchingTimesCall,
-  after: Date,
-  through: Date,
-  limit: number,
-): Promise<Date[]> {
-  const out: Date[] = [];
-  let cursor = after;
-  while (out.length < limit && cursor < through) {
-    const page = await call(cursor, through);
-    out.push(...page);
-    const last = page.at(-1);
-    if (page.length < MAX_MATCHING_TIMES_PER_CALL || last === undefined) break;
-    cursor = last;
+export class MatchingTimesPager {
+  /** Every server time in (knownAfter, knownThrough], in order. */
+  private known: Date[] = [];
+  private knownAfter = Infinity;
+  private knownThrough = -Infinity;
+
+  constructor(private readonly call: MatchingTimesCall) {}
+
+  /** The server's times in (after, through], at most `limit` (the earliest). */
+  async times(after: Date, through: Date, limit: number): Promise<Date[]> {
+    const [a, t] = [after.getTime(), through.getTime()];
+    let out: Date[] = [];
+    let cursor = a;
+    if (this.knownAfter <= a && a <= this.knownThrough) {
+      out = this.known.filter((d) => d.getTime() > a && d.getTime() <= t);
+      cursor = Math.min(this.knownThrough, t);
+    }
+    while (out.length < limit && cursor < t) {
+      const page = await this.call(new Date(cursor), through);
+      out.push(...page);
+      const last = page.at(-1);
+      // A short page is the end of the window; a full one may have more after its last time.
+      cursor = page.length < MAX_MATCHING_TIMES_PER_CALL || last === undefined ? t : last.getTime();
+    }
+    // Every server time in (a, cursor] is now in `out`.
+    this.known = out;
+    this.knownAfter = a;
+    this.knownThrough = cursor;
+    return out.length > limit ? out.slice(0, limit) : out;
   }
-  return out.length > limit ? out.slice(0, limit) : out;
 }
 
 /** What {@link nominalFireTimes} needs to know about a schedule. */
@@ -89,6 +104,15 @@ export function serverSchedule(client: Client, description: ScheduleDescription)
   };
 }
 
+// One pager per schedule object, so consecutive calls for one schedule reuse what it fetched.
+const pagers = new WeakMap<ServerSchedule, MatchingTimesPager>();
+
+function pagerOf(schedule: ServerSchedule): MatchingTimesPager {
+  let pager = pagers.get(schedule);
+  if (!pager) pagers.set(schedule, (pager = new MatchingTimesPager(schedule.call)));
+  return pager;
+}
+
 /**
  * Nominal fire times in [from, to], both inclusive, at most `limit` of them (the earliest), as the
  * server decides them.
@@ -104,7 +128,8 @@ export async function nominalFireTimes(
   // The server's window excludes its start; its times are whole seconds, so 1 ms before `from`
   // includes a fire at `from`.
   const after = new Date(from.getTime() - 1);
-  if (schedule.jitterMs <= 0) return serverTimes(schedule.call, after, to, limit);
+  const pager = pagerOf(schedule);
+  if (schedule.jitterMs <= 0) return pager.times(after, to, limit);
 
   const nominal = fireTimesBetween(schedule.model, from, new Date(to.getTime() + 1), limit);
   const last = nominal.at(-1);
@@ -112,7 +137,7 @@ export async function nominalFireTimes(
   // keeps it before the next nominal time), so this window holds the jittered time of every
   // nominal time listed, and when none is, no jittered time of a fire in [from, to].
   const through = new Date((last ?? to).getTime() + schedule.jitterMs);
-  const server = await serverTimes(schedule.call, after, last ? through : to, nominal.length + 1);
+  const server = await pager.times(after, last ? through : to, nominal.length + 1);
   const disagree = (detail: string): FireTimesDisagreeError =>
     new FireTimesDisagreeError(
       `the server's fire times of '${schedule.scheduleId}' from ${from.toISOString()} do not match its spec: ${detail}`,

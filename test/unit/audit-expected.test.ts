@@ -39,9 +39,33 @@ describe('fire times from the server', () => {
     assert.deepEqual(iso(all), iso(fireTimesBetween(perMinute, from, new Date(to.getTime() + 1))));
     assert.equal(calls.n, Math.ceil(all.length / MAX_MATCHING_TIMES_PER_CALL));
     calls.n = 0;
-    const first = await nominalFireTimes(schedule, from, to, 1500);
+    const first = await nominalFireTimes({ ...schedule }, from, to, 1500);
     assert.deepEqual(iso(first), iso(all.slice(0, 1500)));
     assert.equal(calls.n, 2, 'stops once the limit is reached');
+  });
+
+  it('ask the server for each page once while a walk moves forward through the window', async () => {
+    const calls = { n: 0 };
+    const schedule = {
+      scheduleId: 's',
+      call: fakeMatchingTimes(perMinute, { calls }),
+      jitterMs: 0,
+      model: perMinute,
+    };
+    const from = new Date('2027-01-01T00:00:00Z');
+    const to = new Date('2027-01-03T00:00:00Z');
+    const first = await nominalFireTimes(schedule, from, to, 1501);
+    assert.equal(calls.n, 2);
+    // The next stretch starts at the first time left over: 500 of its times are known already.
+    const next = await nominalFireTimes(schedule, first[1500] ?? to, to, 1501);
+    assert.deepEqual(
+      iso(next),
+      iso(fireTimesBetween(perMinute, first[1500] ?? to, new Date(to.getTime() + 1), 1501)),
+    );
+    assert.equal(calls.n, 3, 'one more page: the rest of the window');
+    // Going back re-asks the server.
+    assert.deepEqual(iso(await nominalFireTimes(schedule, from, from, 5)), [from.toISOString()]);
+    assert.equal(calls.n, 4);
   });
 
   it('name the nominal time of each jittered fire, and refuse server times that do not pair', async () => {
