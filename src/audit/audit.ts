@@ -1,6 +1,6 @@
 /**
  * The fire audit: did every fire time the schedule should have produced in a window run exactly
- * once? Expected fires come from the schedule's spec ({@link specFireChunks}), actual runs from
+ * once? Expected fires come from the server ({@link serverFireChunks}), actual runs from
  * visibility grouped by nominal fire time ({@link runsByFireTime}). The window is walked in
  * consecutive chunks of at most {@link AUDIT_CHUNK_FIRES} expected fires, so memory follows the
  * problems found, not the length of the window.
@@ -12,7 +12,7 @@ import { runsByFireTime } from '../schedules/fire-runs';
 import { ScheduleRpc } from '../schedules/schedule-rpc';
 import { startFiresOnce } from '../schedules/start-fires';
 import { SCHEDULED_START_TIME } from '../search-attributes';
-import { specFireChunks, specModelFromDescription } from './expected';
+import { serverFireChunks, serverSchedule } from './expected';
 import type { AuditOptions, AuditReport } from './report';
 import { AuditTally } from './tally';
 
@@ -80,7 +80,6 @@ export async function auditJobInChunks(
     if (err instanceof SdkScheduleNotFoundError) throw new ScheduleNotFoundError(jobId, namespace);
     throw err;
   }
-  const model = specModelFromDescription(description.spec);
   // A fire in the last moments may not have started (jitter) or be visible yet.
   const settle = new Date(now.getTime() - (description.spec.jitter ?? 0) - SETTLE_MS);
   const to = options.to < settle ? options.to : settle;
@@ -93,7 +92,10 @@ export async function auditJobInChunks(
     includeBeforeCreation: options.includeBeforeCreation ?? false,
   });
 
-  const nextChunk = specFireChunks(model, walk.chunkFires ?? AUDIT_CHUNK_FIRES);
+  const nextChunk = serverFireChunks(
+    serverSchedule(client, description),
+    walk.chunkFires ?? AUDIT_CHUNK_FIRES,
+  );
   // Each chunk is [start, end] to the millisecond and the next starts 1 ms later: the runs listed
   // for a chunk are cut to exactly its bounds, so a run near a boundary counts in one chunk only.
   for (let start = options.from; start <= to;) {
@@ -119,7 +121,7 @@ export async function auditJobInChunks(
     jobId,
     from: options.from.toISOString(),
     to: to.toISOString(),
-    timezone: model.timeZone,
+    timezone: description.spec.timezone ?? 'UTC',
     expected: tally.expected,
     ranOnce: tally.ranOnce,
     missing: missing.map((d) => d.toISOString()),

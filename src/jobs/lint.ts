@@ -4,7 +4,7 @@
  * skip calendars whose dates are all past, and overlap policies that drop fires. Warnings never
  * stop `validate` or `apply`.
  */
-import { dstWarnings, nextFireTime, parseCron } from '../spec';
+import { dstWarnings, nextFireTime, parseCron } from '../calendar';
 import { cronsOf, scheduleSpecFor, DEFAULT_TIMEZONE, DROPPING_OVERLAP_POLICIES } from '../schedules/build';
 import { specModelOf } from '../schedules/spec-model';
 import { formatPath, type LoadedJobsFile } from './load';

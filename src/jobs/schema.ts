@@ -3,7 +3,7 @@
  * schema is the single definition of what a jobs file may say.
  */
 import { z } from 'zod';
-import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../spec';
+import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../calendar';
 import type { JobTypeRegistry } from '../job-types/registry';
 import { impossibleField } from '../rfc3339';
 import { parseDuration } from './duration';

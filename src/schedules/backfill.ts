@@ -7,10 +7,9 @@
  */
 import type { Client, ScheduleDescription } from '@temporalio/client';
 import { UsageError } from '../errors';
-import { fireTimesBetween } from '../spec';
 import { runsByFireTime } from './fire-runs';
+import { nominalFireTimes, serverSchedule } from './matching-times';
 import type { ScheduleRpc } from './schedule-rpc';
-import { specModelOf } from './spec-model';
 import { startFiresOnce } from './start-fires';
 
 /** At most this many fire times per backfill. */
@@ -58,10 +57,10 @@ export async function backfillExactlyOnce(
   options: BackfillOptions = {},
 ): Promise<BackfillReport> {
   const scheduleId = description.scheduleId;
-  const fireTimes = fireTimesBetween(
-    specModelOf(description.spec),
+  const fireTimes = await nominalFireTimes(
+    serverSchedule(client, description),
     from,
-    new Date(to.getTime() + 1),
+    to,
     MAX_BACKFILL_FIRES + 1,
   );
   if (fireTimes.length > MAX_BACKFILL_FIRES) {

@@ -25,7 +25,7 @@ import {
   MANAGED_BY,
   MANAGED_BY_VALUE,
 } from '../../workflows/search-attributes';
-import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from '../spec';
+import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from '../calendar';
 import type { JobRunInput } from '../types';
 import { parseDuration } from '../jobs/duration';
 import { BUILTIN_WEEKENDS, type Calendars, type Job, type OverlapPolicyName } from '../jobs/schema';

@@ -1,7 +1,7 @@
 /**
  * Reading schedules for people: a row per schedule for `schedules list`, and everything about
- * one schedule for `schedules describe`. Next fire times are computed from the spec with the
- * server's own algorithm (src/spec), so they are nominal times before jitter.
+ * one schedule for `schedules describe`. Next fire times are the server's own (its next action
+ * times, with jitter applied).
  */
 import {
   WorkflowNotFoundError,
@@ -12,13 +12,12 @@ import {
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { and, quote } from '../query';
 import { CUSTOMER, ENV, JOB_TYPE, MANAGED_BY, MANAGED_BY_VALUE } from '../search-attributes';
-import { fireTimesBetween, nextFireTime } from '../spec';
 import { syncOf } from './definition';
 import type { FireRun } from './fire-runs';
 import { MANAGED_QUERY } from './plan';
 import { mapConcurrent } from './rpc';
 import type { ScheduleRpc } from './schedule-rpc';
-import { specModelOf, specSummary } from './spec-model';
+import { specSummary } from './spec-model';
 import { SCHEDULED_BY_ID, SCHEDULED_START_TIME } from '../search-attributes';
 
 /** One row of `schedules list`. */
@@ -96,7 +95,8 @@ export async function listSchedules(
   return summaries.map((s, i) => {
     const status = statuses[i];
     const [lastStatus, lastWorkflowId] = status?.ok ? status.value : [];
-    const next = s.spec && !s.state.paused ? nextFireTime(specModelOf(s.spec), now) : undefined;
+    // The list's next action times are as of the server's last look at the schedule: skip any passed.
+    const next = s.state.paused ? undefined : s.info.nextActionTimes.find((t) => t >= now);
     const sa = s.typedSearchAttributes;
     return {
       id: s.scheduleId,
@@ -118,7 +118,7 @@ export async function listSchedules(
 /** Everything `schedules describe` shows. */
 export interface ScheduleDetails {
   readonly description: ScheduleDescription;
-  /** The next fire times (nominal, before jitter), at most 10. */
+  /** The next fire times as the server lists them (with jitter applied), at most 10. */
   readonly nextFireTimes: readonly Date[];
   /** When durable-cron paused it, if it did. */
   readonly pausedAt?: Date;
@@ -158,8 +158,7 @@ export async function scheduleDetails(
   description: ScheduleDescription,
   now: Date = new Date(),
 ): Promise<ScheduleDetails> {
-  const far = new Date(now.getTime() + 10 * 366 * 86_400_000);
-  const nextFireTimes = fireTimesBetween(specModelOf(description.spec), now, far, 10);
+  const nextFireTimes = description.info.nextActionTimes.filter((t) => t >= now).slice(0, 10);
   rpc.counts.list += 1;
   const runs = await recentRuns(rpc.client, description.scheduleId);
   const sync = syncOf(description);

@@ -13,7 +13,7 @@ import {
   type ScheduleSpec,
   type ScheduleSpecDescription,
 } from '@temporalio/client/lib/schedule-types';
-import { describeCalendar, type CalendarFields, type Range, type SpecModel } from '../spec';
+import { describeCalendar, type CalendarFields, type Range, type SpecModel } from '../calendar';
 import { msOf } from './durations';
 
 type AnyCalendar = CalendarSpec | CalendarSpecDescription;

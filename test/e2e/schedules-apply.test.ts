@@ -18,7 +18,7 @@ import { scheduleSpecFor } from '../../src/schedules/build';
 import { planApply } from '../../src/schedules/plan';
 import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
 import { specMeaning, specModelOf } from '../../src/schedules/spec-model';
-import { fireTimesBetween } from '../../src/spec';
+import { fireTimesBetween } from '../../src/calendar';
 import { runCli } from '../helpers/cli';
 import { faultInterceptor } from '../helpers/faults';
 import { shopRegistry } from '../helpers/jobs';

@@ -157,11 +157,8 @@ jobs:
     }
     assert.ok(details.nextFireTimes.includes(`${day(3)}T09:00:00.000Z`));
     assert.equal(details.nextFireTimes.length, 10);
-    // The server's own next action times agree with ours.
-    assert.deepEqual(
-      details.info.nextActionTimes,
-      details.nextFireTimes.slice(0, details.info.nextActionTimes.length),
-    );
+    // The next fire times shown are the server's own next action times.
+    assert.deepEqual(details.nextFireTimes, details.info.nextActionTimes.slice(0, 10));
     const human = await cli('schedules', 'describe', HOL);
     assert.match(human.stdout, /skip: {10}days-off: skip .* \(all day on /);
   });

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { expectedFireTimes, specFireChunks, type FireChunk } from '../../src/audit/expected';
+import { serverFireChunks, type FireChunk } from '../../src/audit/expected';
 import { NOT_EXPECTED_SAMPLE } from '../../src/audit/report';
 import { AuditTally, type TallySchedule } from '../../src/audit/tally';
 import type { FireRun } from '../../src/schedules/fire-runs';
-import { parseCron, type SpecModel } from '../../src/spec';
+import { fireTimesBetween, parseCron, type SpecModel } from '../../src/calendar';
+import { fakeMatchingTimes } from '../helpers/matching-times';
 
 const MINUTE = 60_000;
 const perMinute: SpecModel = {
@@ -20,6 +21,17 @@ const perMinute: SpecModel = {
   timeZone: 'UTC',
 };
 const weekdays9: SpecModel = { ...perMinute, intervals: [], calendars: [parseCron('0 9 * * 1-5')] };
+
+/** The fires of `model` in [from, to], computed here: what the chunks must add up to. */
+const expectedFireTimes = (model: SpecModel, from: Date, to: Date): Date[] =>
+  fireTimesBetween(model, from, new Date(to.getTime() + 1));
+
+/** The audit's chunks over a stand-in server that answers for `model`. */
+const specFireChunks = (model: SpecModel, maxFires: number, calls?: { n: number }) =>
+  serverFireChunks(
+    { scheduleId: 'audited', call: fakeMatchingTimes(model, { calls }), jitterMs: 0, model },
+    maxFires,
+  );
 
 /** Walks [from, to] as the audit does, returning each chunk with its start. */
 async function walk(model: SpecModel, from: Date, to: Date, maxFires: number) {
@@ -84,7 +96,8 @@ describe('audit chunks of expected fires', () => {
   it('walk a year of a per-minute job 5,000 fires at a time', async () => {
     const from = new Date('2027-01-01T00:00:00Z');
     const to = new Date('2027-12-31T23:59:59Z');
-    const next = specFireChunks(perMinute, 5_000);
+    const calls = { n: 0 };
+    const next = specFireChunks(perMinute, 5_000, calls);
     let fires = 0;
     let chunks = 0;
     let largest = 0;
@@ -100,6 +113,8 @@ describe('audit chunks of expected fires', () => {
     assert.equal(fires, 525_600);
     assert.equal(largest, 5_000);
     assert.equal(chunks, Math.ceil(525_600 / 5_000));
+    // Each server page (1,000 times) is fetched once, though each chunk looks one fire ahead.
+    assert.equal(calls.n, Math.ceil(525_600 / 1_000));
   });
 
   it('refuse a chunk size that is not a positive integer', () => {

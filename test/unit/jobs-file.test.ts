@@ -52,6 +52,20 @@ describe('jobs file', () => {
     ]);
   });
 
+  it("refuses Temporal's 7-field cron, and a 6-field one ending in a year, on its line, naming the valid forms", () => {
+    const seven = problems(valid.replace('"0 2 * * *"', '"0 0 2 * * * 2027"'));
+    assert.deepEqual(seven, [
+      "jobs.yaml:8 jobs[0].schedule.cron: '0 0 2 * * * 2027': 7 fields (Temporal's second minute hour day-of-month month day-of-week year) are not accepted; " +
+        '5 fields (minute hour day-of-month month day-of-week), 6 fields (second minute hour day-of-month month day-of-week) ' +
+        'or a macro (@hourly, @daily, @weekly, @monthly, @yearly); bound years with startAt/endAt',
+    ]);
+    const [six] = problems(valid.replace('"0 2 * * *"', '"0 2 * * * 2027"'));
+    assert.match(
+      six ?? '',
+      /^jobs\.yaml:8 jobs\[0\]\.schedule\.cron: '0 2 \* \* \* 2027': the 6th field "2027" looks like a year/,
+    );
+  });
+
   it('reports YAML syntax errors with a line', () => {
     const [first] = problems('jobs:\n  - id: a\n   bad: [\n');
     assert.match(first ?? '', /^jobs\.yaml:\d+: invalid YAML: /);

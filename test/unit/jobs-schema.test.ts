@@ -13,7 +13,7 @@ import {
 } from '../../src/schedules/definition';
 import { isTransient, mapConcurrent, withRetry } from '../../src/schedules/rpc';
 import { specMeaning, specModelOf } from '../../src/schedules/spec-model';
-import { fireTimesBetween } from '../../src/spec';
+import { fireTimesBetween } from '../../src/calendar';
 import { shopRegistry } from '../helpers/jobs';
 
 const FULL = `version: 1

@@ -14,7 +14,7 @@ import {
 } from '../../schedules/operations';
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { specModelOf } from '../../schedules/spec-model';
-import { describeCalendar } from '../../spec';
+import { describeCalendar } from '../../calendar';
 import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from '../../jobs/project';
 import { impossibleField } from '../../rfc3339';
 import { printJson, printTable, type Output } from '../output';
@@ -127,7 +127,7 @@ export async function runSchedulesDescribe(
       `${d.info.numActionsTaken} action(s) taken, ${d.info.numActionsMissedCatchupWindow} missed the catch-up window, ` +
       `${d.info.numActionsSkippedOverlap} skipped for overlap`,
   );
-  output.out('Next fire times (nominal, before jitter):');
+  output.out(`Next fire times (the server's${d.spec.jitter ? ', with jitter' : ''}):`);
   for (const t of details.nextFireTimes) output.out(`  ${t.toISOString()}`);
   if (details.nextFireTimes.length === 0) output.out('  none');
   output.out('Recent runs:');

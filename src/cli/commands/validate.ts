@@ -5,17 +5,23 @@ import type { Command } from 'commander';
 import { JobsFileError } from '../../errors';
 import { readJobsFile, type LoadedJobsFile } from '../../jobs/load';
 import { formatWarning, lintJobsFile, type JobsFileWarning } from '../../jobs/lint';
+import { formatPreview, schedulePreviews } from '../../jobs/schedule-preview';
 import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
 import { printJson, type Output } from '../output';
 
-/** Validates a jobs file; prints every problem, or a summary and any warnings. */
+/**
+ * Validates a jobs file; prints every problem, or each job's schedule in words with its next fire
+ * times, a summary and any warnings.
+ */
 export async function runValidate(flags: { json?: boolean }, output: Output, cmd: Command): Promise<void> {
   const settings = projectFrom(cmd);
   const file = jobsFileFrom(cmd, settings);
   const { registry } = jobModulesFrom(cmd, settings);
   try {
     const loaded = await readJobsFile(file, registry);
-    const warnings = lintJobsFile(loaded);
+    const now = new Date();
+    const warnings = lintJobsFile(loaded, now);
+    const schedules = schedulePreviews(loaded, now);
     if (flags.json) {
       printJson(output, {
         file: file,
@@ -25,10 +31,12 @@ export async function runValidate(flags: { json?: boolean }, output: Output, cmd
         jobs: loaded.jobs.jobs.length,
         issues: [],
         warnings,
+        schedules,
       });
       return;
     }
     printWarnings(output, warnings);
+    for (const p of schedules) for (const line of formatPreview(p)) output.out(line);
     output.out(
       `${file}: ${loaded.jobs.jobs.length} job(s) of project ${projectText(loaded)}, no problems` +
         (warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''),

@@ -124,11 +124,19 @@ const MACROS: Record<string, string> = {
 };
 
 const FIVE_FIELDS: readonly ParsedField[] = ['minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
+const FIVE_FIELDS_TEXT = 'minute hour day-of-month month day-of-week';
+const SIX_FIELDS_TEXT = `second ${FIVE_FIELDS_TEXT}`;
+const TEMPORAL_SIX_TEXT = `${FIVE_FIELDS_TEXT} year`;
+const VALID_FORMS = `5 fields (${FIVE_FIELDS_TEXT}), 6 fields (${SIX_FIELDS_TEXT}) or a macro (@hourly, @daily, @weekly, @monthly, @yearly)`;
 
 /**
  * Parses a cron expression in our dialect: `minute hour day-of-month month day-of-week`, or
- * six fields with a leading `second` (unlike Temporal's own six-field form, whose extra field
- * is a trailing year), or one of `@yearly @annually @monthly @weekly @daily @midnight @hourly`.
+ * six fields with a leading `second`, or one of `@yearly @annually @monthly @weekly @daily
+ * @midnight @hourly`. Six fields are read seconds first, as node-cron, croner, BullMQ and Quartz
+ * read them (the libraries jobs move here from), not as Temporal's CLI reads them (a trailing
+ * year): a sixth field that looks like a year is refused, and so are Temporal's seven fields
+ * (`second … year`), rather than silently read one way or the other. Years are bounded with the
+ * schedule's `startAt`/`endAt` instead.
  * Fields accept `*`, `a`, `a-b`, `*\/n`, `a/n` (a to the field's maximum), `a-b/n` and comma
  * lists of those; months and weekdays also accept English name prefixes (at least 3 and 2
  * letters). Five-field expressions fire at second 0.
@@ -167,10 +175,21 @@ export function parseCron(expr: string): CalendarFields {
     keys = FIVE_FIELDS;
   } else if (tokens.length === 6) {
     keys = ['second', ...FIVE_FIELDS];
-  } else {
+    const last = tokens[5] ?? '';
+    if (/^\d{4}(-\d{4})?(\/\d+)?$/.test(last)) {
+      fail(
+        `the 6th field "${last}" looks like a year, but 6 fields here are ${SIX_FIELDS_TEXT} (seconds first, as in ` +
+          `node-cron, croner and Quartz; Temporal's CLI reads 6 fields as ${TEMPORAL_SIX_TEXT}); ` +
+          `drop the year and bound the schedule with startAt/endAt`,
+      );
+    }
+  } else if (tokens.length === 7) {
     return fail(
-      `expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds, got ${tokens.length}`,
+      `7 fields (Temporal's second minute hour day-of-month month day-of-week year) are not accepted; ` +
+        `${VALID_FORMS}; bound years with startAt/endAt`,
     );
+  } else {
+    return fail(`expected ${VALID_FORMS}, got ${tokens.length} field${tokens.length === 1 ? '' : 's'}`);
   }
   const result: CalendarFields = {
     second: [{ start: 0, end: 0, step: 1 }],
@@ -331,10 +350,16 @@ export function describeCalendar(c: CalendarFields): string {
   const minuteField = renderField(c.minute, 0, 59);
   if (seconds.length === 60 && minutes.length === 60 && hours.length === 24) {
     time = 'all day';
-  } else if (seconds.length === 1 && seconds[0] === 0 && hours.length === 24) {
-    if (minuteField === '*') time = 'every minute';
-    else if (minuteField.startsWith('*/')) time = `every ${minuteField.slice(2)} minutes`;
-    else if (minutes.length === 1) time = `every hour at :${pad(minutes[0] ?? 0)}`;
+  } else if (seconds.length === 1 && hours.length === 24) {
+    const second = seconds[0] ?? 0;
+    const atSecond = second === 0 ? '' : ` at second ${second}`;
+    if (minuteField === '*') time = `every minute${atSecond}`;
+    else if (minuteField.startsWith('*/')) time = `every ${minuteField.slice(2)} minutes${atSecond}`;
+    else if (minutes.length === 1) {
+      time = `every hour at :${pad(minutes[0] ?? 0)}${second === 0 ? '' : `:${pad(second)}`}`;
+    }
+  } else if (minutes.length === 60 && hours.length === 24 && renderField(c.second, 0, 59).startsWith('*/')) {
+    time = `every ${renderField(c.second, 0, 59).slice(2)} seconds`;
   } else if (seconds.length === 1 && minutes.length * hours.length <= 4) {
     const withSeconds = seconds[0] !== 0;
     const times = hours.flatMap((h) =>

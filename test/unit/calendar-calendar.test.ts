@@ -11,7 +11,7 @@ import {
   TimeZoneError,
   wallClock,
   zoneOffsetMs,
-} from '../../src/spec/index.js';
+} from '../../src/calendar/index.js';
 
 /** The sequence of `count` calendar times after `after`, as ISO strings. */
 function sequence(cron: string, timeZone: string, after: string, count: number): string[] {

@@ -1,6 +1,9 @@
 /**
- * The schedule-spec model and its math: our cron dialect, calendar matching in a time zone,
- * nominal fire times and daylight-saving warnings, all agreeing with Temporal server v1.29.1.
+ * The calendar math that must work before a schedule exists on a server: parsing our cron dialect
+ * with located errors, and, for `validate`, fire times and daylight-saving warnings, agreeing
+ * with Temporal server v1.29.1 (test/e2e/calendar-lint.test.ts holds them to the server's
+ * ListScheduleMatchingTimes). Once a schedule exists, the server decides its fire times
+ * (src/schedules/matching-times.ts); this code then only names the nominal time of a jittered fire.
  */
 export {
   parseCron,
@@ -13,13 +16,10 @@ export {
 export {
   nextCalendarTime,
   calendarMatches,
-  compileCalendar,
   isValidTimeZone,
   zoneOffsetMs,
   wallClock,
   resolveWallClock,
-  daysInMonth,
-  MAX_CALENDAR_YEAR,
   TimeZoneError,
   type CompiledCalendar,
   type WallClock,

@@ -8,7 +8,7 @@ import {
   skipDates,
   WEEKENDS,
   type Range,
-} from '../../src/spec/index.js';
+} from '../../src/calendar/index.js';
 
 const r = (start: number, end = start, step = 1): Range => ({ start, end, step });
 
@@ -118,17 +118,22 @@ describe('parseCron', () => {
     [
       '0 0 * *',
       'fields',
-      'expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds, got 4',
+      'expected 5 fields (minute hour day-of-month month day-of-week), 6 fields (second minute hour day-of-month month day-of-week) or a macro (@hourly, @daily, @weekly, @monthly, @yearly), got 4 fields',
     ],
     [
       '0 0 0 * * * 2027',
       'fields',
-      'expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds, got 7',
+      "7 fields (Temporal's second minute hour day-of-month month day-of-week year) are not accepted; 5 fields (minute hour day-of-month month day-of-week), 6 fields (second minute hour day-of-month month day-of-week) or a macro (@hourly, @daily, @weekly, @monthly, @yearly); bound years with startAt/endAt",
     ],
     [
       '',
       'fields',
-      'expected 5 fields (minute hour day-of-month month day-of-week) or 6 with leading seconds, got 0',
+      'expected 5 fields (minute hour day-of-month month day-of-week), 6 fields (second minute hour day-of-month month day-of-week) or a macro (@hourly, @daily, @weekly, @monthly, @yearly), got 0 fields',
+    ],
+    [
+      '0 12 * * 1 2027',
+      'fields',
+      'the 6th field "2027" looks like a year, but 6 fields here are second minute hour day-of-month month day-of-week (seconds first, as in node-cron, croner and Quartz; Temporal\'s CLI reads 6 fields as minute hour day-of-month month day-of-week year); drop the year and bound the schedule with startAt/endAt',
     ],
     ['@every 5m', 'fields', '"@every" is not supported in cron expressions; use the every: field instead'],
     [
@@ -175,6 +180,11 @@ describe('describeCalendar', () => {
     ['30 9 * * mon-fri', 'at 09:30 on Mon-Fri'],
     ['0 9,17 * * *', 'at 09:00, 17:00 every day'],
     ['15 30 2 * * *', 'at 02:30:15 every day'],
+    ['30 */20 * * * *', 'every 20 minutes at second 30'],
+    ['30 * * * * *', 'every minute at second 30'],
+    ['30 5 * * * *', 'every hour at :05:30'],
+    ['*/10 * * * * *', 'every 10 seconds'],
+    ['*/10 * * * * 1-5', 'every 10 seconds on Mon-Fri'],
     ['@yearly', 'at 00:00 on Jan 1'],
     ['0 0 1,15 * *', 'at 00:00 on days 1,15 of every month'],
     ['0 0 * 12 *', 'at 00:00 every day in Dec'],

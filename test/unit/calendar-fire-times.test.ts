@@ -9,7 +9,7 @@ import {
   SpecError,
   WEEKENDS,
   type SpecModel,
-} from '../../src/spec/index.js';
+} from '../../src/calendar/index.js';
 
 const spec = (fields: Partial<SpecModel>): SpecModel => ({
   calendars: [],
