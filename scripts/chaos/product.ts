@@ -63,6 +63,9 @@ export async function runProductChaos(
         databaseUrl: database?.url,
         embeddedDatabasePort: embeddedPort,
         dataDir: join(work, 'data'),
+        failureInjection: settings.jobs.flatMap((job) =>
+          job.failAt ? [{ job: job.id, step: job.failAt, kind: 'non-retryable' as const }] : [],
+        ),
       },
       settings.stepDelayMs,
       poolLog,
@@ -217,10 +220,7 @@ function fireTimesOf(job: ChaosJob, from: Date, to: Date): string[] {
 function jobsYaml(jobs: readonly ChaosJob[], overlap: string | undefined): string {
   const lines = ['version: 1', 'jobs:'];
   for (const job of jobs) {
-    const input =
-      job.type === 'billing'
-        ? `{amountCents: ${job.amountCents ?? 1000}${job.failAt ? `, fail: {step: ${job.failAt}, kind: non-retryable}` : ''}}`
-        : '{}';
+    const input = job.type === 'billing' ? `{amountCents: ${job.amountCents ?? 1000}}` : '{}';
     lines.push(
       `  - {id: ${job.id}, type: ${job.type}, customer: ${job.customer}, env: chaos, schedule: {every: ${job.everySeconds}s}, ` +
         `input: ${input}${overlap ? `, overlap: ${overlap}` : ''}}`,
