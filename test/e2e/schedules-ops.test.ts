@@ -265,7 +265,7 @@ jobs:
       '2026-01-02T00:00:00Z',
     );
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--from 'yesterday' is not an RFC 3339 time/);
+    assert.match(bad.stderr, /--from 'yesterday' is neither an RFC 3339 time/);
 
     const concurrency = await runCli(['apply', '-f', 'jobs.yaml', '--concurrency', '0']);
     assert.equal(concurrency.code, 2);

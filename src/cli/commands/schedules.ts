@@ -16,7 +16,7 @@ import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { specModelOf } from '../../schedules/spec-model';
 import { describeCalendar } from '../../spec';
 import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from '../../jobs/project';
-import { impossibleField } from '../../rfc3339';
+import { parseTimeFlag } from '../../time-flag';
 import { printJson, printTable, type Output } from '../output';
 
 /** Runs `body` with a counted schedule client, closing the connection after. */
@@ -185,19 +185,6 @@ export async function runSchedulesTrigger(
   else output.out(r.workflowId ? `Triggered ${id}: run ${r.workflowId}` : `Triggered ${id}.`);
 }
 
-/** Parses an RFC 3339 time flag. @throws {UsageError} */
-export function parseTimeFlag(flag: string, value: string): Date {
-  const impossible = impossibleField(value);
-  if (impossible !== undefined) throw new UsageError(`${flag} '${value}' is not a real time: ${impossible}`);
-  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
-    ? new Date(value)
-    : undefined;
-  if (!t || Number.isNaN(t.getTime())) {
-    throw new UsageError(`${flag} '${value}' is not an RFC 3339 time with a zone, e.g. 2026-11-20T00:00:00Z`);
-  }
-  return t;
-}
-
 /** `schedules backfill ID --from T --to T [--force] [--dry-run]`. */
 export async function runSchedulesBackfill(
   config: ResolvedConfig,
@@ -205,8 +192,9 @@ export async function runSchedulesBackfill(
   flags: { from: string; to: string; force?: boolean; dryRun?: boolean; json?: boolean },
   output: Output,
 ): Promise<void> {
-  const from = parseTimeFlag('--from', flags.from);
-  const to = parseTimeFlag('--to', flags.to);
+  const now = new Date();
+  const from = parseTimeFlag('from', flags.from, now);
+  const to = parseTimeFlag('to', flags.to, now);
   if (to < from) throw new UsageError(`--to ${flags.to} is before --from ${flags.from}`);
   const report = await withRpc(config, async (rpc) =>
     backfillExactlyOnce(rpc.client, rpc, await describeOrThrow(rpc, id, config.namespace), from, to, {

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { checkAllowHttpEntry } from '../../../activities/http';
 import { UsageError } from '../../errors';
-import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
+import { DURATION_FORMS, parseDuration } from '../../duration';
 import { checkWorkflowBundle } from '../../worker/bundle-file';
 import { StructuredLogger, parseLogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
