@@ -7,6 +7,7 @@
  * - csv: RFC 4180, a header line then one line per run.
  */
 import { humanDuration } from '../duration';
+import { formatFireTime } from '../rfc3339';
 import { tableWriter as alignedTable, type LineSink } from '../table';
 import type { RunRow } from './list';
 
@@ -28,7 +29,7 @@ function tableCells(r: RunRow): string[] {
     r.job ?? '-',
     r.customer ?? '-',
     r.env ?? '-',
-    r.fireTime?.replace('.000Z', 'Z') ?? '-',
+    r.fireTime ? formatFireTime(r.fireTime) : '-',
     r.status,
     humanDuration(r.durationMs),
     r.url,

@@ -19,6 +19,7 @@ import { createWorker } from '../../src/worker/worker';
 import { runCli } from '../helpers/cli';
 import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { formatFireTime } from '../../src/rfc3339';
 
 const cal = (cron: string) => toSdkCalendar(parseCron(cron));
 const at = (iso: string) => new Date(iso);
@@ -212,7 +213,7 @@ describe('fire audit', () => {
           notExpected: { fireTime: string; reason: string }[];
         };
         assert.deepEqual(report.missing, []);
-        assert.deepEqual(report.notExpected, [{ fireTime: f6.toISOString(), reason: 'before-creation' }]);
+        assert.deepEqual(report.notExpected, [{ fireTime: formatFireTime(f6), reason: 'before-creation' }]);
 
         const audited = await cli(['audit', jobId, ...window, '--include-before-creation', '--json']);
         assert.equal(audited.code, 3, audited.stderr);
@@ -227,14 +228,14 @@ describe('fire audit', () => {
         };
         assert.equal(full.expected, 6);
         assert.equal(full.ranOnce, 4);
-        assert.deepEqual(full.missing, [f6.toISOString()]);
+        assert.deepEqual(full.missing, [formatFireTime(f6)]);
         assert.deepEqual(
           full.duplicates.map((d) => [d.fireTime, d.runs.length]),
-          [[f5.toISOString(), 2]],
+          [[formatFireTime(f5), 2]],
         );
         assert.deepEqual(
           full.failed.map((f) => [f.fireTime, f.runs[0]?.status]),
-          [[f3.toISOString(), 'TERMINATED']],
+          [[formatFireTime(f3), 'TERMINATED']],
         );
         assert.equal(full.ok, false);
 
@@ -253,7 +254,7 @@ describe('fire audit', () => {
         assert.equal(listed.code, 0, listed.stderr);
         assert.deepEqual(
           (JSON.parse(listed.stdout) as { fireTime: string }[]).map((r) => r.fireTime).sort(),
-          [f2, f3, f4].map((d) => d.toISOString()),
+          [f2, f3, f4].map(formatFireTime),
         );
 
         const repaired = await cli([

@@ -238,7 +238,7 @@ jobs:
     assert.deepEqual(rows.schedules.map((r) => r.id).sort(), [CU, HOL].sort());
     const hol = rows.schedules.find((r) => r.id === HOL);
     assert.equal(hol?.lastRunStatus, 'RUNNING');
-    assert.match(hol?.nextFire ?? '', /T09:00:00\.000Z$/);
+    assert.match(hol?.nextFire ?? '', /T09:00:00Z$/);
 
     const before: string[] = [];
     for await (const x of temporal.client.schedule.list()) before.push(x.scheduleId);

@@ -1,6 +1,7 @@
-/** The one parser of every command's time flags: absolute RFC 3339 and relative times. */
+/** The one parser of every command's time flags (absolute RFC 3339 and relative), and the one form of fire times. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatFireTime } from '../../src/rfc3339';
 import { parseTimeFlag } from '../../src/time-flag';
 
 const now = new Date('2026-11-24T20:21:40Z');
@@ -36,5 +37,16 @@ describe('time flags', () => {
       () => parseTimeFlag('from', '40000d', now),
       /--from '40000d' reaches back more than 36500d/,
     );
+  });
+});
+
+describe('fire times as users read them', () => {
+  it('are RFC 3339 UTC in whole seconds, as in run ids', () => {
+    assert.equal(formatFireTime(new Date('2026-11-24T20:21:40.000Z')), '2026-11-24T20:21:40Z');
+    assert.equal(formatFireTime('2026-11-24T21:21:40+01:00'), '2026-11-24T20:21:40Z');
+  });
+
+  it('keep milliseconds only when there are some', () => {
+    assert.equal(formatFireTime(new Date('2026-11-24T20:21:40.250Z')), '2026-11-24T20:21:40.250Z');
   });
 });

@@ -18,6 +18,7 @@ import { describeCalendar } from '../../spec';
 import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from '../../jobs/project';
 import { parseTimeFlag } from '../../time-flag';
 import { printJson, printTable, type Output } from '../output';
+import { formatFireTime } from '../../rfc3339';
 
 /** Runs `body` with a counted schedule client, closing the connection after. */
 async function withRpc<T>(config: ResolvedConfig, body: (rpc: ScheduleRpc) => Promise<T>): Promise<T> {
@@ -128,7 +129,7 @@ export async function runSchedulesDescribe(
       `${d.info.numActionsSkippedOverlap} skipped for overlap`,
   );
   output.out('Next fire times (nominal, before jitter):');
-  for (const t of details.nextFireTimes) output.out(`  ${t.toISOString()}`);
+  for (const t of details.nextFireTimes) output.out(`  ${formatFireTime(t)}`);
   if (details.nextFireTimes.length === 0) output.out('  none');
   output.out('Recent runs:');
   if (details.recentRuns.length === 0) output.out('  none');
@@ -136,7 +137,7 @@ export async function runSchedulesDescribe(
     printTable(
       { out: (l) => output.out(`  ${l}`), err: (l) => output.err(l) },
       ['FIRE TIME', 'STATUS', 'WORKFLOW ID'],
-      details.recentRuns.map((r) => [r.fireTime, r.status, r.workflowId]),
+      details.recentRuns.map((r) => [formatFireTime(r.fireTime), r.status, r.workflowId]),
     );
 }
 
@@ -212,13 +213,14 @@ export async function runSchedulesBackfill(
 
 function printBackfill(output: Output, r: BackfillReport): void {
   output.out(
-    `${r.fireTimes.length} fire time(s) of ${r.scheduleId} from ${r.from.toISOString()} to ${r.to.toISOString()}: ` +
+    `${r.fireTimes.length} fire time(s) of ${r.scheduleId} from ${formatFireTime(r.from)} to ${formatFireTime(r.to)}: ` +
       `${r.started.length} to run, ${r.skipped.length} already ran`,
   );
   const lines = [
-    ...r.started.map((t) => [t.getTime(), `  run   ${t.toISOString()}`] as const),
+    ...r.started.map((t) => [t.getTime(), `  run   ${formatFireTime(t)}`] as const),
     ...r.skipped.map(
-      (s) => [s.fireTime.getTime(), `  skip  ${s.fireTime.toISOString()} (ran as ${s.workflowId})`] as const,
+      (s) =>
+        [s.fireTime.getTime(), `  skip  ${formatFireTime(s.fireTime)} (ran as ${s.workflowId})`] as const,
     ),
   ];
   for (const [, line] of lines.sort((a, b) => a[0] - b[0])) output.out(line);
