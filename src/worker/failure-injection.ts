@@ -32,12 +32,15 @@ export interface InjectedFailure {
 }
 
 /**
- * Throws (or stalls) as `failure` says, on this attempt of the current activity; returns at once
- * when `failure.attempts` attempts have already failed. Call it inside an activity.
+ * Throws (or stalls) as `failure` says, on this attempt of the activity `ctx` runs; returns at
+ * once when `failure.attempts` attempts have already failed.
+ * @param ctx the activity's context @default the current activity's
  * @throws ApplicationFailure `InjectedFailure` or `CardDeclined`
  */
-export async function injectFailure(failure: InjectedFailure): Promise<void> {
-  const ctx = Context.current();
+export async function injectFailure(
+  failure: InjectedFailure,
+  ctx: Context = Context.current(),
+): Promise<void> {
   const { attempt, startToCloseTimeoutMs, activityType } = ctx.info;
   if (failure.attempts !== undefined && attempt > failure.attempts) return;
   const message = `injected ${failure.kind} in '${activityType}' (attempt ${attempt})`;
@@ -87,7 +90,7 @@ export function failureInjectionInterceptors(
     inbound: {
       async execute(input, next) {
         const failure = injectedFailureFor(failures, ctx.info.activityType, input.args);
-        if (failure) await injectFailure(failure);
+        if (failure) await injectFailure(failure, ctx);
         return next(input);
       },
     },
