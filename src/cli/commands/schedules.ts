@@ -18,6 +18,7 @@ import { describeCalendar } from '../../spec';
 import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from '../../jobs/project';
 import { parseTimeFlag } from '../../time-flag';
 import { printJson, printTable, type Output } from '../output';
+import { formatDuration, msOf } from '../../duration';
 import { formatFireTime } from '../../rfc3339';
 
 /** Runs `body` with a counted schedule client, closing the connection after. */
@@ -107,16 +108,16 @@ export async function runSchedulesDescribe(
   output.out('Spec:');
   for (const c of model.calendars) output.out(`  calendar:      ${describeCalendar(c)}`);
   for (const i of model.intervals)
-    output.out(`  interval:      every ${i.everyMs / 1000}s, offset ${i.offsetMs / 1000}s`);
+    output.out(`  interval:      every ${formatDuration(i.everyMs)}, offset ${formatDuration(i.offsetMs)}`);
   for (const c of model.skip)
     output.out(`  skip:          ${c.comment ? `${c.comment} ` : ''}(${describeCalendar(c)})`);
   output.out(`  timezone:      ${model.timeZone}`);
-  output.out(`  jitter:        ${(d.spec.jitter ?? 0) / 1000}s`);
+  output.out(`  jitter:        ${formatDuration(msOf(d.spec.jitter ?? 0))}`);
   if (d.spec.startAt) output.out(`  startAt:       ${d.spec.startAt.toISOString()}`);
   if (d.spec.endAt) output.out(`  endAt:         ${d.spec.endAt.toISOString()}`);
   output.out('Policies:');
   output.out(`  overlap:       ${d.policies.overlap}`);
-  output.out(`  catchupWindow: ${d.policies.catchupWindow / 1000}s`);
+  output.out(`  catchupWindow: ${formatDuration(d.policies.catchupWindow)}`);
   output.out(`  pauseOnFailure: ${d.policies.pauseOnFailure}`);
   output.out('State:');
   output.out(
