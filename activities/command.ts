@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { StepArgs } from '../src/job-types/define';
-import { formatDuration } from '../src/jobs/duration';
+import { formatDuration } from '../src/duration';
 import type { ActivityDeps } from './deps';
 
 /** A command as the job's input resolves to it (see `src/job-types/command.ts`). */

@@ -9,7 +9,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { StepArgs } from '../src/job-types/define';
-import { formatDuration } from '../src/jobs/duration';
+import { formatDuration } from '../src/duration';
 import type { ActivityDeps } from './deps';
 
 /** Methods the `http` job type sends. */

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../src/jobs/duration';
+import { parseDuration } from '../src/duration';
 import { runBaselineChaos } from './chaos/baseline-run';
 import { percentile } from './chaos/effects';
 import { runProductChaos } from './chaos/product';

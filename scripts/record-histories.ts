@@ -26,8 +26,8 @@ import { startTestTemporal } from '../test/helpers/temporal';
 const OUT = join(__dirname, '..', '..', 'test', 'histories');
 const FIRE = '2026-11-20T09:00:00.000Z';
 
-const input = (input: unknown, steps?: JobRunInput['steps']): JobRunInput => ({
-  jobId: 'recorded',
+const input = (input: unknown, steps?: JobRunInput['steps'], jobId = 'recorded'): JobRunInput => ({
+  jobId,
   customer: 'acme',
   env: 'test',
   timezone: 'Europe/Berlin',
@@ -42,11 +42,7 @@ const RUNS: [string, string, JobRunInput][] = [
   ['cancel-timeout-orders', 'cancelTimeoutOrders', input({ olderThan: '30m', batchSize: 1, maxBatches: 10 })],
   ['generate-report', 'generateReport', input({})],
   ['billing-completed', 'billing', input({ amountCents: 100 })],
-  [
-    'billing-compensated',
-    'billing',
-    input({ amountCents: 100, fail: { step: 'sendInvoice', kind: 'non-retryable' } }),
-  ],
+  ['billing-compensated', 'billing', input({ amountCents: 100 }, undefined, 'recorded-send-fails')],
   [
     'data-sync-continued',
     'dataSync',
@@ -83,6 +79,7 @@ async function main(): Promise<void> {
         allowCommand: true,
       },
       shutdownGraceTime: '1s',
+      failureInjection: [{ job: 'recorded-send-fails', step: 'sendInvoice', kind: 'non-retryable' }],
     });
     const { client } = connected;
     mkdirSync(OUT, { recursive: true });

@@ -23,7 +23,7 @@ export { idempotencyKey, localDate } from '../activities/context';
 export { inTransaction, once, requireDb, type Once } from '../activities/effects';
 export type { Migration } from './db/migrations';
 export type { MigrationSet } from './db/migrate';
-export { DURATION_FORMS, formatDuration, parseDuration } from './jobs/duration';
+export { DURATION_FORMS, formatDuration, parseDuration } from './duration';
 export { strictObject } from './jobs/zod-helpers';
 export { DurableCronError, JobModuleError } from './errors';
 export type {

@@ -1,7 +1,19 @@
 /**
- * Checking that an RFC 3339 date or date-time names a real instant. `Date.parse` rolls impossible
- * fields over (`2026-02-30` becomes March 2, `T24:00:00Z` the next day); this names the field.
+ * RFC 3339 times: the one form a person reads fire times in, and checking that a date or
+ * date-time names a real instant (`Date.parse` rolls impossible fields over: `2026-02-30` becomes
+ * March 2, `T24:00:00Z` the next day; {@link impossibleField} names the field).
  */
+
+/**
+ * A fire time (or any instant) as users read it everywhere: RFC 3339 UTC in whole seconds, as in
+ * run ids (`2026-11-24T20:21:40Z`); milliseconds are kept only when there are some.
+ * @param time a Date, or an RFC 3339 string such as `Date.toISOString()` returns
+ */
+export function formatFireTime(time: Date | string): string {
+  const date = typeof time === 'string' ? new Date(time) : time;
+  if (Number.isNaN(date.getTime())) return String(time);
+  return date.toISOString().replace(/\.000Z$/, 'Z');
+}
 
 const FIELDS =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/i;

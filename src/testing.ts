@@ -13,6 +13,7 @@ import type { ActivityDeps } from '../activities/deps';
 import type { CompensationArgs, JobStep, JobType } from './job-types/define';
 import { DurableCronError } from './errors';
 import type { StepContext } from './types';
+import { formatFireTime } from './rfc3339';
 
 /** The run a test step belongs to unless `job` says otherwise. */
 export const TEST_STEP_CONTEXT: StepContext = {
@@ -78,7 +79,7 @@ export interface TestStepArgs<I> extends CompensationArgs<I> {
 export function stepArgsForTest<I = unknown>(options: StepArgsForTestOptions<I> = {}): TestStepArgs<I> {
   const job: StepContext = { ...TEST_STEP_CONTEXT, ...options.job };
   const step = options.step ?? 'step';
-  const workflowId = `${job.jobId}-${job.fireTime.replace(/\.000Z$/, 'Z')}`;
+  const workflowId = `${job.jobId}-${formatFireTime(job.fireTime)}`;
   const stepKey = `${workflowId}/${step}`;
   const idempotencyKey = options.compensation ? `${stepKey}.compensate` : stepKey;
   const heartbeats: unknown[] = [];

@@ -3,19 +3,11 @@
  * Workflows import the inferred types only.
  */
 import { z } from 'zod';
-import { FAILURE_KINDS } from './activities/failure-injection';
 import { BACKUP_TABLES } from './activities/backup';
 import { DURATION_FORMS, parseDuration, strictObject } from '../../src';
 
 const durationString = z.string().refine((s) => parseDuration(s) !== undefined, {
   error: `must be a duration: ${DURATION_FORMS}`,
-});
-
-/** Failure injection (`input.fail`) for demos and tests: see activities/failure-injection.ts. */
-export const failureInjectionSchema = strictObject({
-  step: z.string().min(1),
-  kind: z.enum(FAILURE_KINDS),
-  attempts: z.int().min(1).optional(),
 });
 
 /** `daily-summary` input. */
@@ -39,7 +31,6 @@ export const generateReportInput = strictObject({});
 /** `billing` input. */
 export const billingInput = strictObject({
   amountCents: z.int().min(0).default(4_900),
-  fail: failureInjectionSchema.optional(),
 });
 export type BillingInput = z.output<typeof billingInput>;
 
@@ -50,7 +41,6 @@ export const dataSyncInput = strictObject({
   concurrency: z.int().min(1).max(64).default(4),
   /** Continue as new once the run's history has this many events. */
   maxHistoryEvents: z.int().min(10).max(50_000).default(10_000),
-  fail: failureInjectionSchema.optional(),
 });
 export type DataSyncInput = z.output<typeof dataSyncInput>;
 

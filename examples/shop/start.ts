@@ -1,6 +1,7 @@
 /**
- * What `durable-cron start` runs for the shop example: seed data before the jobs fire, and two
- * orders with their `order-timeout` workflows afterwards (one paid at once, one left to time out).
+ * What `durable-cron start` runs for the shop example: seed data before the jobs fire, two orders
+ * with their `order-timeout` workflows afterwards (one paid at once, one left to time out), and a
+ * billing job whose invoice cannot be sent, to show a compensated run.
  */
 import type { StartHooks } from '../../src/job-types/modules';
 import { seed } from './seed';
@@ -8,6 +9,8 @@ import { createOrder, payOrder } from './orders';
 
 /** The shop's `start` hooks. */
 export const start: StartHooks = {
+  // The demo worker only: a production worker never injects failures.
+  failures: [{ job: 'initech-monthly-billing', step: 'sendInvoice', kind: 'non-retryable' }],
   async prepare({ db }) {
     const seeded = await seed(db);
     return `seeded ${seeded.orders} new orders`;

@@ -14,6 +14,7 @@ import type { Pool } from 'pg';
 import { createBillingActivities, type BillingStepInput } from '../../examples/shop/activities/billing';
 import { BILLING_STEPS } from '../../examples/shop/steps';
 import type { StepContext } from '../../src/types';
+import { injectFailure } from '../../src/worker/failure-injection';
 import type { BaselineFailure } from './baseline-settings';
 
 /** How a baseline run ended (the product's saga outcomes). */
@@ -67,11 +68,19 @@ export async function runBaselineBilling(db: Pool, run: BaselineBillingRun): Pro
       },
       { logger: silent },
     );
-    return await env.run(fn, ...args);
+    // The product's workers inject the same failure before the step runs (failure-injection.ts).
+    const failure = run.fail?.step === activityType ? { job: run.ctx.jobId, ...run.fail } : undefined;
+    return await env.run(
+      async (...a: A) => {
+        if (failure) await injectFailure(failure);
+        return fn(...a);
+      },
+      ...args,
+    );
   };
 
-  const { ctx, amountCents, fail } = run;
-  const input: BillingStepInput = { amountCents, ...(fail ? { fail } : {}) };
+  const { ctx, amountCents } = run;
+  const input: BillingStepInput = { amountCents };
   const done: string[] = [];
   const undo: { compensation: Compensation; input: BillingStepInput }[] = [];
   const step = async <I extends BillingStepInput, R>(

@@ -17,7 +17,7 @@ export const BASELINE_FAIL_STEPS = [
   'refundCharge',
 ] as const;
 
-/** A failure injected into one step of every run of a job (the product's `input.fail`). */
+/** A failure injected into one step of every run of a job (the product's worker `failureInjection`). */
 export interface BaselineFailure {
   readonly step: (typeof BASELINE_FAIL_STEPS)[number];
   /** Only `non-retryable`: the baseline runs each step once, without retries. */

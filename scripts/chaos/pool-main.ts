@@ -4,6 +4,7 @@
  * Settings come from argv as JSON.
  */
 import { resolveConfig } from '../../src/config';
+import type { InjectedFailure } from '../../src/worker/failure-injection';
 import { StructuredLogger } from '../../src/worker/log';
 import { startWorkerPool } from '../../src/worker/pool';
 import { SHOP_MODULE } from '../../test/helpers/jobs';
@@ -17,6 +18,8 @@ export interface ChaosPoolArgs {
   readonly databaseUrl?: string;
   readonly embeddedDatabasePort?: number;
   readonly dataDir: string;
+  /** Steps the workers make fail (the failing billing jobs). */
+  readonly failureInjection?: readonly InjectedFailure[];
 }
 
 async function main(): Promise<void> {
@@ -37,7 +40,10 @@ async function main(): Promise<void> {
     logFormat: 'json',
     logger,
     jobs: [SHOP_MODULE],
-    testHooks: { activitiesModule: require.resolve('./slow-activities') },
+    testHooks: {
+      activitiesModule: require.resolve('./slow-activities'),
+      failureInjection: args.failureInjection,
+    },
   });
   process.send?.({ type: 'ready' });
   const stop = () => void pool.drain().then(() => process.exit(0));

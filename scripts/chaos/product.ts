@@ -26,6 +26,7 @@ import { checkBillingEffects, type BillingFire } from './effects';
 import { runFaults, type FaultCounts } from './faults';
 import type { ChaosPoolArgs } from './pool-main';
 import { restartPostgres, type ChaosJob, type ChaosResult, type ChaosSettings } from './shared';
+import { formatFireTime } from '../../src/rfc3339';
 
 /** Runs durable-cron under the fault plan and measures what happened. */
 export async function runProductChaos(
@@ -63,6 +64,9 @@ export async function runProductChaos(
         databaseUrl: database?.url,
         embeddedDatabasePort: embeddedPort,
         dataDir: join(work, 'data'),
+        failureInjection: settings.jobs.flatMap((job) =>
+          job.failAt ? [{ job: job.id, step: job.failAt, kind: 'non-retryable' as const }] : [],
+        ),
       },
       settings.stepDelayMs,
       poolLog,
@@ -152,7 +156,7 @@ export async function runProductChaos(
       }
       for (const fireTime of times) {
         billingFires.push({
-          workflowId: `${job.id}-${fireTime.replace(/\.\d{3}Z$/, 'Z')}`,
+          workflowId: `${job.id}-${fireTime}`,
           fireTime: new Date(fireTime),
           outcome: compensated.has(fireTime)
             ? 'compensated'
@@ -204,12 +208,12 @@ export async function runProductChaos(
   }
 }
 
-/** Fire times (ISO, with milliseconds) of an `every: Ns` job in [from, to]: multiples of N s since the epoch. */
+/** Fire times (as the audit writes them) of an `every: Ns` job in [from, to]: multiples of N s since the epoch. */
 function fireTimesOf(job: ChaosJob, from: Date, to: Date): string[] {
   const step = job.everySeconds * 1000;
   const times: string[] = [];
   for (let t = Math.ceil(from.getTime() / step) * step; t <= to.getTime(); t += step) {
-    times.push(new Date(t).toISOString());
+    times.push(formatFireTime(new Date(t)));
   }
   return times;
 }
@@ -217,10 +221,7 @@ function fireTimesOf(job: ChaosJob, from: Date, to: Date): string[] {
 function jobsYaml(jobs: readonly ChaosJob[], overlap: string | undefined): string {
   const lines = ['version: 1', 'jobs:'];
   for (const job of jobs) {
-    const input =
-      job.type === 'billing'
-        ? `{amountCents: ${job.amountCents ?? 1000}${job.failAt ? `, fail: {step: ${job.failAt}, kind: non-retryable}` : ''}}`
-        : '{}';
+    const input = job.type === 'billing' ? `{amountCents: ${job.amountCents ?? 1000}}` : '{}';
     lines.push(
       `  - {id: ${job.id}, type: ${job.type}, customer: ${job.customer}, env: chaos, schedule: {every: ${job.everySeconds}s}, ` +
         `input: ${input}${overlap ? `, overlap: ${overlap}` : ''}}`,

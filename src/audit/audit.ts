@@ -12,8 +12,9 @@ import { runsByFireTime } from '../schedules/fire-runs';
 import { ScheduleRpc } from '../schedules/schedule-rpc';
 import { startFiresOnce } from '../schedules/start-fires';
 import { SCHEDULED_START_TIME } from '../search-attributes';
+import { formatFireTime } from '../rfc3339';
 import { serverFireChunks, serverSchedule } from './expected';
-import type { AuditOptions, AuditReport } from './report';
+import type { AuditOptions, AuditReport, AuditedFire } from './report';
 import { AuditTally } from './tally';
 
 export type { AuditOptions, AuditReport, AuditedFire, NotExpectedFire } from './report';
@@ -114,27 +115,30 @@ export async function auditJobInChunks(
   const missing = tally.missing;
   if (options.backfillMissing && missing.length > 0) {
     const started = await startFiresOnce(new ScheduleRpc(client), description, missing);
-    backfilled.push(...started.started.map((d) => d.toISOString()));
-    alreadyStarted.push(...started.skipped.map((s) => s.fireTime.toISOString()));
+    backfilled.push(...started.started.map(formatFireTime));
+    alreadyStarted.push(...started.skipped.map((s) => formatFireTime(s.fireTime)));
   }
+  // Every time in the report in the one form users read fire times in (as in run ids).
+  const fired = (list: readonly AuditedFire[]) =>
+    list.map((f) => ({ ...f, fireTime: formatFireTime(f.fireTime) }));
   return {
     jobId,
-    from: options.from.toISOString(),
-    to: to.toISOString(),
+    from: formatFireTime(options.from),
+    to: formatFireTime(to),
     timezone: description.spec.timezone ?? 'UTC',
     expected: tally.expected,
     ranOnce: tally.ranOnce,
-    missing: missing.map((d) => d.toISOString()),
-    skippedByPolicy: tally.skippedByPolicy,
+    missing: missing.map(formatFireTime),
+    skippedByPolicy: tally.skippedByPolicy.map((s) => ({ ...s, fireTime: formatFireTime(s.fireTime) })),
     scheduleCounters: {
       overlapSkipped: description.info.numActionsSkippedOverlap,
       missedCatchupWindow: description.info.numActionsMissedCatchupWindow,
     },
-    duplicates: tally.duplicates,
-    failed: tally.failed,
-    compensated: tally.compensated,
-    unexpected: tally.unexpected,
-    notExpected: tally.notExpected,
+    duplicates: fired(tally.duplicates),
+    failed: fired(tally.failed),
+    compensated: fired(tally.compensated),
+    unexpected: fired(tally.unexpected),
+    notExpected: tally.notExpected.map((n) => ({ ...n, fireTime: formatFireTime(n.fireTime) })),
     notExpectedCount: tally.notExpectedCount,
     notExpectedTruncated: tally.notExpectedCount > tally.notExpected.length,
     backfilled,

@@ -1,7 +1,6 @@
-/** What every command receives: resolved configuration and where to print. */
+/** Resolving a command's configuration from its global flags and the environment. */
 import type { Command } from 'commander';
 import { resolveConfig, type ResolvedConfig } from '../config';
-import type { Output } from './output';
 
 /** Global flags, as commander parses them. */
 export interface GlobalFlags {
@@ -44,9 +43,4 @@ export function configFrom(command: Command): ResolvedConfig {
     workflowBundle: flags.workflowBundle,
     codecKeyFile: flags.codecKeyFile,
   });
-}
-
-/** Context shared by command implementations. */
-export interface CommandContext {
-  readonly output: Output;
 }

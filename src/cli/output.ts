@@ -1,4 +1,5 @@
 /** Printing for the CLI: human tables by default, JSON with `--json`. */
+import { printRows } from '../table';
 
 /** Where commands write. Tests pass their own. */
 export interface Output {
@@ -25,12 +26,5 @@ export function printJson(output: Output, value: unknown): void {
 
 /** Prints rows as an aligned table with a header. */
 export function printTable(output: Output, headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  output.out(line(headers));
-  for (const row of rows) output.out(line(row));
+  printRows((line) => output.out(line), headers, rows);
 }

@@ -75,8 +75,8 @@ export function registerScheduleCommands(program: Command, output: Output): void
     .description(
       'run the fire times in [--from, --to] that have no run yet (exactly once); --force runs all of them',
     )
-    .requiredOption('--from <time>', 'window start, RFC 3339 (inclusive)')
-    .requiredOption('--to <time>', 'window end, RFC 3339 (inclusive)')
+    .requiredOption('--from <time>', 'window start (inclusive): RFC 3339 or relative (24h = 24 hours ago)')
+    .requiredOption('--to <time>', 'window end (inclusive): RFC 3339 or relative')
     .option('--force', 'also re-run fire times that already ran')
     .option('--dry-run', 'print what would run and what is skipped; start nothing')
     .option('--json', 'print JSON')

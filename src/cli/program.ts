@@ -12,11 +12,12 @@ import type { CodecServerFlags } from './commands/codec-server';
 import type { ClusterFlags } from './commands/cluster';
 import type { DevFlags } from './commands/dev';
 import type { InitFlags } from './commands/init';
-import type { RunsListFlags, RunsShowFlags } from './commands/runs';
 import type { SetupFlags } from './commands/setup';
 import type { StartFlags } from './commands/start';
 import type { WorkerFlags } from './commands/worker';
-import { collectList } from './options';
+import { LOG_FORMATS, LOG_LEVELS } from '../worker/log';
+import { choiceArg, collectList, integerArg, portArg } from './options';
+import { registerRunsCommands } from './program-runs';
 import { registerScheduleCommands } from './program-schedules';
 import type { Output } from './output';
 
@@ -57,10 +58,11 @@ export function buildProgram(output: Output): Command {
     })
     .exitOverride();
 
+  const logLevels = LOG_LEVELS.map((l) => l.toLowerCase());
   const devOptions = (cmd: Command) =>
     cmd
-      .option('--port <port>', 'gRPC port', '7233')
-      .option('--ui-port <port>', 'Web UI port (default: port + 1000)')
+      .option('--port <port>', 'gRPC port', portArg('--port'), 7233)
+      .option('--ui-port <port>', 'Web UI port (default: port + 1000)', portArg('--ui-port'))
       .option('--db-file <path>', 'SQLite database file (default: .data/temporal.db)')
       .option('--in-memory', 'keep everything in memory (nothing survives a restart)')
       .option('--ip <ip>', 'IP to bind', '127.0.0.1')
@@ -91,8 +93,13 @@ export function buildProgram(output: Output): Command {
       '--postgres-url <url>',
       'PostgreSQL server (env DURABLE_CRON_CLUSTER_POSTGRES_URL; default: postgres://postgres@127.0.0.1:5432/postgres)',
     )
-    .option('--port <port>', 'first port; node i uses 9 ports from port + 20*(i-1)', '7233')
-    .option('--retention <hours>', 'retention of closed runs in the namespace', '72')
+    .option('--port <port>', 'first port; node i uses 9 ports from port + 20*(i-1)', portArg('--port'), 7233)
+    .option(
+      '--retention <hours>',
+      'retention of closed runs in the namespace',
+      integerArg('--retention', 1, undefined, 'a whole number of hours ≥ 1'),
+      72,
+    )
     .option('--tls', 'serve mutual TLS with a generated CA and client certificate (in <state dir>/tls)')
     .option('--detach', 'run in the background (pid files in the state dir)')
     .option('--stop', 'stop the cluster started with this --name (detached, or in another shell)')
@@ -181,7 +188,7 @@ export function buildProgram(output: Output): Command {
     .addOption(jobsOption())
     .option('--dry-run', 'print the plan only; change nothing')
     .option('--prune', 'delete schedules durable-cron manages that the file no longer has')
-    .option('--concurrency <n>', 'RPCs in flight at once (1-64)', '8')
+    .option('--concurrency <n>', 'RPCs in flight at once (1-64)', integerArg('--concurrency', 1, 64), 8)
     .option('--json', 'print the plan and the changes as JSON')
     .action(async (flags: ApplyFlags, cmd: Command) =>
       (await import('./commands/apply.js')).runApply(configFrom(cmd), flags, output, cmd),
@@ -202,22 +209,52 @@ export function buildProgram(output: Output): Command {
   program
     .command('worker')
     .description('run the worker pool: N processes polling the task queue (drains on SIGINT/SIGTERM)')
-    .option('--processes <n>', 'worker processes (default: number of CPU cores)')
-    .option('--max-activities <n>', 'steps (activities) each process runs at once')
-    .option('--max-workflows <n>', 'workflow tasks each process handles at once')
-    .option('--max-cached-workflows <n>', 'workflows each process keeps cached')
+    .option(
+      '--processes <n>',
+      'worker processes (default: number of CPU cores)',
+      integerArg('--processes', 1, 256),
+    )
+    .option(
+      '--max-activities <n>',
+      'steps (activities) each process runs at once',
+      integerArg('--max-activities', 1, 100_000),
+    )
+    .option(
+      '--max-workflows <n>',
+      'workflow tasks each process handles at once',
+      integerArg('--max-workflows', 2, 100_000),
+    )
+    .option(
+      '--max-cached-workflows <n>',
+      'workflows each process keeps cached',
+      integerArg('--max-cached-workflows', 0, 100_000),
+    )
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .addOption(
       new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
     )
-    .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus /metrics and /healthz on this port',
+      integerArg('--metrics-port', 0, 65_535),
+    )
     .option(
       '--workflow-bundle <file>',
       'use this bundle made by `durable-cron bundle` instead of bundling at start (env DURABLE_CRON_WORKFLOW_BUNDLE)',
     )
-    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
-    .option('--log-format <format>', 'text (readable) or json (one object per line)', 'text')
+    .option(
+      '--log-level <level>',
+      'trace, debug, info, warn or error',
+      choiceArg('--log-level', logLevels),
+      'info',
+    )
+    .option(
+      '--log-format <format>',
+      'text (readable) or json (one object per line)',
+      choiceArg('--log-format', LOG_FORMATS),
+      'text',
+    )
     .addOption(jobsOption())
     .option(
       '--allow-http <hosts>',
@@ -228,47 +265,7 @@ export function buildProgram(output: Output): Command {
       (await import('./commands/worker.js')).runWorker(configFrom(cmd), flags, output, cmd),
     );
 
-  const runs = program
-    .command('runs')
-    .description('query runs: what ran, for which customer, and how it went');
-  runs
-    .command('list')
-    .description('list runs matching typed filters, newest first, streamed page by page')
-    .option('--customer <name>', 'customer search attribute')
-    .option('--env <name>', 'env search attribute, e.g. prod')
-    .option('--job <id>', 'job id (schedule id)')
-    .option('--type <name>', 'job type')
-    .option(
-      '--status <status>',
-      'running, completed, failed, canceled, terminated, timed-out or compensated (comma-separated for any of several)',
-    )
-    .option('--since <time>', 'started at or after: RFC 3339 (2026-11-20T00:00:00Z) or relative (24h, 7d)')
-    .option('--until <time>', 'started at or before: RFC 3339 or relative')
-    .option('--fired-from <time>', 'nominal fire time at or after: RFC 3339 or relative')
-    .option('--fired-to <time>', 'nominal fire time at or before: RFC 3339 or relative')
-    .option(
-      '--query <filter>',
-      'raw Temporal list filter, ANDed with the others (e.g. "WorkflowType = \'dailySummary\'")',
-    )
-    .option('--limit <n>', 'print at most this many runs', '50')
-    .option('--all', 'print every matching run (no limit)')
-    .option('--json', 'a JSON array, one run object per line; the count line goes to stderr')
-    .option('--csv', 'CSV with a header line; the count line goes to stderr')
-    .option('--count', 'print only the number of matching runs (count API)')
-    .action(async (flags: RunsListFlags, cmd: Command) =>
-      (await import('./commands/runs.js')).runRunsList(configFrom(cmd), flags, output),
-    );
-  runs
-    .command('show')
-    .description(
-      'one run: status, fire time, customer/env, steps with attempts and errors, compensations, result',
-    )
-    .argument('<workflowId>', 'workflow id, e.g. nightly-report-2026-11-21T18:00:00Z')
-    .option('--run-id <id>', 'a specific run (default: the latest)')
-    .option('--json', 'print the run as JSON')
-    .action(async (workflowId: string, flags: RunsShowFlags, cmd: Command) =>
-      (await import('./commands/runs.js')).runRunsShow(configFrom(cmd), workflowId, flags, output),
-    );
+  registerRunsCommands(program, output);
 
   program
     .command('audit')
@@ -290,7 +287,7 @@ export function buildProgram(output: Output): Command {
     .description(
       'serve the codec keys over HTTP (/encode, /decode) so the Web UI can show encrypted payloads',
     )
-    .option('--port <port>', 'port (0: any free port)', '8081')
+    .option('--port <port>', 'port (0: any free port)', portArg('--port', true), 8081)
     .option('--host <ip>', 'interface to bind', '127.0.0.1')
     .option('--ui-origin <url>', 'the one origin CORS admits (default: origin of --ui-url)')
     .option('--token-file <file>', 'require Authorization: Bearer <the token in this file>')
@@ -310,7 +307,12 @@ export function buildProgram(output: Output): Command {
     .addOption(jobsOption())
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
-    .option('--log-level <level>', 'worker log level: trace, debug, info, warn or error', 'error')
+    .option(
+      '--log-level <level>',
+      'worker log level: trace, debug, info, warn or error',
+      choiceArg('--log-level', logLevels),
+      'error',
+    )
     .option('--allow-http <hosts>', 'hosts the built-in http job type may call (comma-separated, * for any)')
     .option('--allow-command', 'let the built-in command job type run programs')
     .action(async (flags: StartFlags, cmd: Command) =>

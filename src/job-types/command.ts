@@ -6,7 +6,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { COMMAND_RESERVED_PREFIX, runCommand, type CommandSpec } from '../../activities/command';
-import { parseDuration } from '../jobs/duration';
+import { parseDuration } from '../duration';
 import { duration, strictObject } from '../jobs/zod-helpers';
 import { defineJob } from './define';
 import { checkStepInput } from './step-input';

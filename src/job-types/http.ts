@@ -11,7 +11,7 @@ import {
   type HttpRequestSpec,
   type StatusRange,
 } from '../../activities/http';
-import { parseDuration } from '../jobs/duration';
+import { parseDuration } from '../duration';
 import { duration, strictObject } from '../jobs/zod-helpers';
 import { defineJob } from './define';
 import { checkStepInput } from './step-input';

@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { MigrationSet } from '../db/migrate';
 import { JobModuleError, errorMessage } from '../errors';
+import type { InjectedFailure } from '../worker/failure-injection';
 import { BUILTIN_JOB_TYPES } from './builtin';
 import { isJobType, type JobType } from './define';
 import { JobTypeRegistry, type SourcedJobType } from './registry';
@@ -20,9 +21,15 @@ const MODULE_EXTENSIONS = ['.ts', '.js', '.cjs', '.cts'];
 
 /**
  * What `durable-cron start` (the local demo) runs for a jobs module, when the module exports it as
- * `start`: `prepare` after the database is migrated (seed data), `demo` once the jobs have run.
+ * `start`: `prepare` after the database is migrated (seed data), `demo` once the jobs have run, and
+ * the steps its demo worker makes fail on purpose.
  */
 export interface StartHooks {
+  /**
+   * Steps the demo's worker makes fail, to show a compensated run. Only `durable-cron start` reads
+   * it; `durable-cron worker` never injects failures. @default none
+   */
+  readonly failures?: readonly InjectedFailure[];
   /** Returns a line to print, if any. */
   prepare?(this: void, ctx: { readonly db: Pool }): Promise<string | void>;
   demo?(this: void, ctx: DemoContext): Promise<void>;

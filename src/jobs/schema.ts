@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CronError, isValidTimeZone, parseCron, skipDates, SpecError } from '../calendar';
 import type { JobTypeRegistry } from '../job-types/registry';
 import { impossibleField } from '../rfc3339';
-import { parseDuration } from './duration';
+import { parseDuration } from '../duration';
 import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from './project';
 import { duration, strictObject } from './zod-helpers';
 import { stepOverridesSchema, unknownStepIssues } from './step-overrides';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { overridableStepNames, type JobType } from '../job-types/define';
 import type { StepOverride } from '../types';
-import { parseDuration } from './duration';
+import { parseDuration } from '../duration';
 import { duration, strictObject } from './zod-helpers';
 
 /** Step timeouts and intervals must be positive. */

@@ -1,6 +1,6 @@
 /** Zod building blocks shared by the jobs-file schemas, so every part reports errors alike. */
 import { z } from 'zod';
-import { DURATION_FORMS, MAX_DURATION_LABEL, MAX_DURATION_MS, parseDuration } from './duration';
+import { DURATION_FORMS, MAX_DURATION_LABEL, MAX_DURATION_MS, parseDuration } from '../duration';
 
 /** A strict object whose unknown-key errors list the valid keys. */
 export function strictObject<T extends z.ZodRawShape>(shape: T) {

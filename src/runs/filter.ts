@@ -4,9 +4,8 @@
  * ANDed with the rest, so it can narrow the result but never widen the typed parts.
  */
 import { UsageError } from '../errors';
-import { DURATION_FORMS, MAX_DURATION_LABEL, MAX_DURATION_MS, parseDuration } from '../jobs/duration';
 import { and, quote, quoteTime } from '../query';
-import { impossibleField } from '../rfc3339';
+import { parseTimeFlag } from '../time-flag';
 
 /** Statuses `--status` accepts. `compensated` is our `outcome` attribute, the others Temporal's. */
 export const RUN_STATUSES = [
@@ -144,37 +143,6 @@ function parseStatuses(value: string): RunStatus[] {
     }
   }
   return [...new Set(parts)] as RunStatus[];
-}
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/i;
-
-/**
- * Parses an absolute RFC 3339 time (`2026-11-20T00:00:00Z`, a date alone meaning its UTC
- * midnight) or a relative one (`24h`, `7d`, `1h30m`: that long before `now`).
- * @throws {UsageError} naming `--flag` and the valid forms
- */
-export function parseTimeFlag(flag: string, value: string | undefined, now: Date): Date | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  const relative = parseDuration(trimmed);
-  if (relative !== undefined) {
-    if (relative > MAX_DURATION_MS) {
-      throw new UsageError(`--${flag} '${value}' reaches back more than ${MAX_DURATION_LABEL}`);
-    }
-    return new Date(now.getTime() - relative);
-  }
-  if (RFC3339.test(trimmed)) {
-    const impossible = impossibleField(trimmed);
-    if (impossible !== undefined) {
-      throw new UsageError(`--${flag} '${value}' is not a real time: ${impossible}`);
-    }
-    const date = new Date(/T/i.test(trimmed) ? trimmed : `${trimmed}T00:00:00Z`);
-    if (!Number.isNaN(date.getTime())) return date;
-  }
-  throw new UsageError(
-    `--${flag} '${value}' is neither an RFC 3339 time (e.g. 2026-11-20T00:00:00Z) nor a ` +
-      `relative time (${DURATION_FORMS}, meaning that long ago)`,
-  );
 }
 
 /** Visibility stores fire times in a form a whole-second literal does not compare equal to. */

@@ -6,10 +6,10 @@
  *   process line by line.
  * - csv: RFC 4180, a header line then one line per run.
  */
+import { humanDuration } from '../duration';
+import { formatFireTime } from '../rfc3339';
+import { tableWriter as alignedTable, type LineSink } from '../table';
 import type { RunRow } from './list';
-
-/** Where a writer prints, one line at a time. */
-export type LineSink = (line: string) => void;
 
 /** A writer receiving rows one by one. */
 export interface RowWriter {
@@ -23,23 +23,13 @@ export const TABLE_SAMPLE = 100;
 
 const TABLE_HEADERS = ['WORKFLOW ID', 'JOB', 'CUSTOMER', 'ENV', 'FIRE TIME', 'STATUS', 'DURATION', 'WEB UI'];
 
-/** Human duration of a run: `850ms`, `12.3s`, `4m05s`, `2h03m`. */
-export function humanDuration(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms < 1_000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;
-  const s = Math.round(ms / 1_000);
-  if (s < 3_600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3_600)}h${String(Math.floor((s % 3_600) / 60)).padStart(2, '0')}m`;
-}
-
 function tableCells(r: RunRow): string[] {
   return [
     r.workflowId,
     r.job ?? '-',
     r.customer ?? '-',
     r.env ?? '-',
-    r.fireTime?.replace('.000Z', 'Z') ?? '-',
+    r.fireTime ? formatFireTime(r.fireTime) : '-',
     r.status,
     humanDuration(r.durationMs),
     r.url,
@@ -48,32 +38,8 @@ function tableCells(r: RunRow): string[] {
 
 /** An aligned table; widths fixed after the first {@link TABLE_SAMPLE} rows. */
 export function tableWriter(out: LineSink): RowWriter {
-  let sample: string[][] | undefined = [];
-  let widths: number[] = [];
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  const flushSample = () => {
-    if (!sample) return;
-    const rows = sample;
-    sample = undefined;
-    widths = TABLE_HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    out(line(TABLE_HEADERS));
-    for (const r of rows) out(line(r));
-  };
-  return {
-    row(r) {
-      if (sample) {
-        sample.push(tableCells(r));
-        if (sample.length >= TABLE_SAMPLE) flushSample();
-      } else {
-        out(line(tableCells(r)));
-      }
-    },
-    end: flushSample,
-  };
+  const table = alignedTable(out, TABLE_HEADERS, TABLE_SAMPLE);
+  return { row: (r) => table.row(tableCells(r)), end: () => table.end() };
 }
 
 /** A JSON array with one run object per line. */

@@ -14,6 +14,7 @@ import {
   SCHEDULED_START_TIME,
 } from '../search-attributes';
 import { buildRunsQuery, hasFireWindow, matchesFireWindow, type RunsFilter } from './filter';
+import { formatFireTime } from '../rfc3339';
 
 /** One run as `runs list` prints it. */
 export interface RunRow {
@@ -66,7 +67,7 @@ export function toRunRow(
     type: attrs.get(JOB_TYPE) ?? info.type,
     customer: attrs.get(CUSTOMER) ?? null,
     env: attrs.get(ENV) ?? null,
-    fireTime: fire ? fire.toISOString() : null,
+    fireTime: fire ? formatFireTime(fire) : null,
     status: runStatus(info),
     startTime: info.startTime.toISOString(),
     closeTime: info.closeTime ? info.closeTime.toISOString() : null,

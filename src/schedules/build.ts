@@ -27,7 +27,7 @@ import {
 } from '../../workflows/search-attributes';
 import { parseCron, skipDates, WEEKENDS, type CalendarFields, type Range } from '../calendar';
 import type { JobRunInput } from '../types';
-import { parseDuration } from '../jobs/duration';
+import { parseDuration } from '../duration';
 import { BUILTIN_WEEKENDS, type Calendars, type Job, type OverlapPolicyName } from '../jobs/schema';
 import { toStepOverrides } from '../jobs/step-overrides';
 import { DurableCronError } from '../errors';

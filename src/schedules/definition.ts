@@ -14,7 +14,7 @@ import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/com
 import { KEY_ID_METADATA } from '../codec/encryption-codec';
 import { PROJECT_PATTERN } from '../jobs/project';
 import { SCHEDULE_SYNC } from '../search-attributes';
-import { msOf } from './durations';
+import { msOf } from '../duration';
 import { specMeaning } from './spec-model';
 
 /** Field path (e.g. `spec.calendars`, `action.args`) → normalized value. */

@@ -5,6 +5,7 @@
 import { ScheduleOverlapPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, quote, quoteTime } from '../query';
 import { SCHEDULED_START_TIME } from '../search-attributes';
+import { formatFireTime } from '../rfc3339';
 /** One run of a scheduled job. */
 export interface FireRun {
   readonly workflowId: string;
@@ -22,7 +23,8 @@ export interface FireRun {
  * for a nominal fire time: `<prefix>-<RFC 3339, whole seconds, Z>`.
  */
 export function fireWorkflowId(prefix: string, fireTime: Date): string {
-  return `${prefix}-${fireTime.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+  // Temporal names a scheduled run by its fire time in whole seconds.
+  return `${prefix}-${formatFireTime(new Date(Math.floor(fireTime.getTime() / 1000) * 1000))}`;
 }
 
 /**

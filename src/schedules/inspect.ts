@@ -19,6 +19,7 @@ import { mapConcurrent } from './rpc';
 import type { ScheduleRpc } from './schedule-rpc';
 import { specSummary } from './spec-model';
 import { SCHEDULED_BY_ID, SCHEDULED_START_TIME } from '../search-attributes';
+import { formatFireTime } from '../rfc3339';
 
 /** One row of `schedules list`. */
 export interface ScheduleRow {
@@ -107,7 +108,7 @@ export async function listSchedules(
       timezone: s.spec?.timezone ?? 'UTC',
       paused: s.state.paused,
       note: s.state.note ?? '',
-      ...(next ? { nextFire: next.toISOString() } : {}),
+      ...(next ? { nextFire: formatFireTime(next) } : {}),
       ...(lastStatus ? { lastRunStatus: lastStatus, lastRunWorkflowId: lastWorkflowId } : {}),
       managed: sa?.get(MANAGED_BY) === MANAGED_BY_VALUE,
       project: syncOf(s).project ?? '',

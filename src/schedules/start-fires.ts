@@ -26,6 +26,7 @@ import { withSetupHint } from './errors';
 import { fireHasRun, fireWorkflowId } from './fire-runs';
 import { mapConcurrent } from './rpc';
 import type { ScheduleRpc } from './schedule-rpc';
+import { formatFireTime } from '../rfc3339';
 
 /** Options for {@link startFiresOnce}. */
 export interface StartFiresOptions {
@@ -57,7 +58,7 @@ export class FireStartIncompleteError extends DurableCronError {
   ) {
     const first = failed
       .slice(0, 3)
-      .map((f) => `${f.fireTime.toISOString()}: ${errorMessage(f.error).split('\n')[0] ?? 'failed'}`)
+      .map((f) => `${formatFireTime(f.fireTime)}: ${errorMessage(f.error).split('\n')[0] ?? 'failed'}`)
       .join('; ');
     super(
       `starting fires of '${scheduleId}' incomplete: ${failed.length} failed (${first}` +

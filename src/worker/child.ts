@@ -62,6 +62,7 @@ async function run(start: StartMessage): Promise<void> {
       shutdownGraceTime: start.grace,
       limits: start.limits,
       extraActivities,
+      failureInjection: start.failureInjection,
     });
     let reported = '';
     const report = setInterval(() => {

@@ -5,7 +5,9 @@
  * workflow and activity logs carry the same fields (workflowId, activityType, attempt, …).
  */
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
-import { UsageError } from '../errors';
+
+/** Log levels accepted by `--log-level` (in any case). */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** Formats `--log-format` accepts. */
 export const LOG_FORMATS = ['text', 'json'] as const;
@@ -17,18 +19,6 @@ const SEVERITY: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 
 
 /** Keys never printed: the SDK's internal markers and opaque task tokens. */
 const HIDDEN = new Set(['sdkComponent', 'taskToken', 'isLocal']);
-
-/**
- * Validates `--log-format`.
- * @throws {UsageError} for an unknown format
- */
-export function parseLogFormat(value: string | undefined): LogFormat {
-  const format = (value ?? 'text').toLowerCase();
-  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--log-format '${value}' is not one of ${LOG_FORMATS.join(', ')}`);
-  }
-  return format as LogFormat;
-}
 
 /** Options of {@link StructuredLogger}. */
 export interface StructuredLoggerOptions {

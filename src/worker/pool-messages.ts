@@ -1,5 +1,6 @@
 /** Messages between the worker pool's supervisor and its processes (over the fork IPC channel). */
 import type { ResolvedConfig } from '../config';
+import type { InjectedFailure } from './failure-injection';
 import type { LogFormat } from './log';
 import type { WorkerLimits } from './worker';
 
@@ -20,6 +21,8 @@ export interface StartMessage {
   readonly metricsPort?: number;
   /** A module exporting `createActivities(deps)` whose activities are added. Tests only. */
   readonly extraActivitiesModule?: string;
+  /** Steps made to fail on purpose (`CreateWorkerOptions.failureInjection`). Tests only. */
+  readonly failureInjection?: readonly InjectedFailure[];
   /** The jobs modules to load (absolute paths), besides the built-in job types. */
   readonly jobs: readonly string[];
   readonly permissions: WorkerPermissions;

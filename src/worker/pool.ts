@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../config';
 import type { MigrationSet } from '../db/migrate';
 import { freePort } from '../dev-server/dev-server';
 import { openActivityDeps, type OpenedDeps } from './deps';
+import type { InjectedFailure } from './failure-injection';
 import type { LogFormat } from './log';
 import { startMetricsServer } from './metrics';
 import { Supervisor, type SlotStatus } from './supervisor';
@@ -53,9 +54,14 @@ export interface WorkerPoolOptions {
   readonly metricsHost?: string;
   /**
    * Test hooks, never set by the CLI: a workflows module to bundle instead of the job types'
-   * (it should re-export them), and a module whose `createActivities(deps)` adds activities.
+   * (it should re-export them), a module whose `createActivities(deps)` adds activities, and
+   * steps made to fail on purpose.
    */
-  readonly testHooks?: { readonly workflowsPath?: string; readonly activitiesModule?: string };
+  readonly testHooks?: {
+    readonly workflowsPath?: string;
+    readonly activitiesModule?: string;
+    readonly failureInjection?: readonly InjectedFailure[];
+  };
 }
 
 /** A running pool. */
@@ -150,6 +156,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       logFormat: options.logFormat,
       metricsPort: options.metricsPort === undefined ? undefined : await freePort(),
       extraActivitiesModule: options.testHooks?.activitiesModule,
+      failureInjection: options.testHooks?.failureInjection,
       jobs: options.jobs,
       permissions: options.permissions ?? {},
     }),

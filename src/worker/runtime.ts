@@ -4,9 +4,7 @@
  */
 import { DefaultLogger, Runtime, type LogLevel, type Logger } from '@temporalio/worker';
 import { UsageError } from '../errors';
-
-/** Log levels accepted by `--log-level`. */
-export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+import { LOG_LEVELS } from './log';
 
 let installed = false;
 

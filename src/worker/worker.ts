@@ -7,6 +7,7 @@ import { dataConverterFor } from '../codec';
 import type { ResolvedConfig } from '../config';
 import type { JobTypeRegistry } from '../job-types/registry';
 import { bundleWorkflows } from './bundle';
+import { failureInjectionInterceptors, type InjectedFailure } from './failure-injection';
 import { heartbeatInterceptors } from './heartbeat';
 import { stepInterceptors } from './interceptors';
 
@@ -43,6 +44,11 @@ export interface CreateWorkerOptions {
   readonly limits?: WorkerLimits;
   /** Activities added to (or replacing) the job types' activities. Tests only. */
   readonly extraActivities?: Record<string, ActivityFunction>;
+  /**
+   * Steps made to fail on purpose. Tests, the chaos harness and the local demo only: no jobs file,
+   * config or flag of `durable-cron worker` sets it. @default none
+   */
+  readonly failureInjection?: readonly InjectedFailure[];
 }
 
 /** Creates (but does not run) a worker. */
@@ -57,7 +63,13 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workflowBundle: bundle,
     ...(dataConverter ? { dataConverter } : {}),
     activities: { ...options.registry.activities(options.deps), ...options.extraActivities },
-    interceptors: { activity: [stepInterceptors, heartbeatInterceptors] },
+    interceptors: {
+      activity: [
+        stepInterceptors,
+        heartbeatInterceptors,
+        ...(options.failureInjection?.length ? [failureInjectionInterceptors(options.failureInjection)] : []),
+      ],
+    },
     // A workflow task sent to a process that died moves to the shared queue after this long.
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     shutdownGraceTime: options.shutdownGraceTime ?? '30s',

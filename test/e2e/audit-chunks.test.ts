@@ -19,12 +19,14 @@ import { OUTCOME } from '../../src/search-attributes';
 import { runCli } from '../helpers/cli';
 import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { formatFireTime } from '../../src/rfc3339';
 
 const s = randomUUID().slice(0, 6);
 const MIXED = `chunked-${s}`;
 const SKIPPING = `chunked-skip-${s}`;
 const TEN_MIN = 600_000;
-const iso = (d: Date) => d.toISOString();
+// Times as the report writes them (fire times in whole seconds, as in run ids).
+const iso = (d: Date) => formatFireTime(d);
 
 describe('fire audit in chunks', () => {
   let temporal: TestTemporal;

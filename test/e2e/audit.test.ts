@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectNative } from '../../src/connection';
 import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';
+import { formatFireTime } from '../../src/rfc3339';
 import { createWorker } from '../../src/worker/worker';
-import { runCli } from '../helpers/cli';
+import { cliAgainst, runCli } from '../helpers/cli';
 import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -38,8 +39,7 @@ describe('fire audit', () => {
       `version: 1\njobs:\n  - id: ${jobId}\n    type: daily-summary\n    customer: acme-${suffix}\n    env: prod\n` +
         `    schedule: { cron: "0 * * * *" }\n    input: { title: Audit }\n`,
     );
-    const cli = (args: string[]) =>
-      runCli([...args, '--address', config.address, '--task-queue', config.taskQueue]);
+    const cli = cliAgainst(() => config);
     const applied = await cli(['apply', '-f', file]);
     assert.equal(applied.code, 0, applied.stderr);
 
@@ -85,7 +85,7 @@ describe('fire audit', () => {
           notExpected: { fireTime: string; reason: string }[];
         };
         assert.deepEqual(report.missing, []);
-        assert.deepEqual(report.notExpected, [{ fireTime: f6.toISOString(), reason: 'before-creation' }]);
+        assert.deepEqual(report.notExpected, [{ fireTime: formatFireTime(f6), reason: 'before-creation' }]);
 
         const audited = await cli(['audit', jobId, ...window, '--include-before-creation', '--json']);
         assert.equal(audited.code, 3, audited.stderr);
@@ -100,14 +100,14 @@ describe('fire audit', () => {
         };
         assert.equal(full.expected, 6);
         assert.equal(full.ranOnce, 4);
-        assert.deepEqual(full.missing, [f6.toISOString()]);
+        assert.deepEqual(full.missing, [formatFireTime(f6)]);
         assert.deepEqual(
           full.duplicates.map((d) => [d.fireTime, d.runs.length]),
-          [[f5.toISOString(), 2]],
+          [[formatFireTime(f5), 2]],
         );
         assert.deepEqual(
           full.failed.map((f) => [f.fireTime, f.runs[0]?.status]),
-          [[f3.toISOString(), 'TERMINATED']],
+          [[formatFireTime(f3), 'TERMINATED']],
         );
         assert.equal(full.ok, false);
 
@@ -126,7 +126,7 @@ describe('fire audit', () => {
         assert.equal(listed.code, 0, listed.stderr);
         assert.deepEqual(
           (JSON.parse(listed.stdout) as { fireTime: string }[]).map((r) => r.fireTime).sort(),
-          [f2, f3, f4].map((d) => d.toISOString()),
+          [f2, f3, f4].map(formatFireTime),
         );
 
         const repaired = await cli([
@@ -169,8 +169,7 @@ describe('fire audit', () => {
       `version: 1\njobs:\n  - id: ${jobId}\n    type: daily-summary\n    customer: acme-${suffix}\n    env: prod\n` +
         `    overlap: skip\n    schedule: { every: 2s }\n    input: { title: Skips }\n`,
     );
-    const cli = (args: string[]) =>
-      runCli([...args, '--address', config.address, '--task-queue', config.taskQueue]);
+    const cli = cliAgainst(() => config);
     const validated = await cli(['validate', '-f', file]);
     assert.equal(validated.code, 0, validated.stderr);
     assert.match(

@@ -1,8 +1,8 @@
 /**
  * The Temporal Web UI in Chromium shows encrypted payloads decoded through the codec server: a
  * dev server started with `--ui-codec-endpoint`, a run whose input is encrypted (the raw history
- * holds no plaintext), and its history page showing the input's marker. Fails on CI when Chromium
- * is missing (see test/helpers/browser.ts).
+ * holds no plaintext), and its history page showing the input's marker. Fails when Chromium is
+ * missing, unless DURABLE_CRON_SKIP_BROWSER_TESTS=1 (see test/helpers/browser.ts).
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,7 +15,7 @@ import { startCodecServer, type CodecServer } from '../../src/codec/server';
 import { uiRunUrl } from '../../src/config';
 import { connectClient, type ConnectedClient } from '../../src/connection';
 import { freePort } from '../../src/dev-server/dev-server';
-import { artifactPath, browserSkipReason, launchChromium } from '../helpers/browser';
+import { artifactPath, browserSkipReason, launchChromium, requireChromium } from '../helpers/browser';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const skip = browserSkipReason();
@@ -31,6 +31,7 @@ describe('the Web UI decodes encrypted payloads through the codec server', { ski
   let decodeRequests = 0;
 
   before(async () => {
+    requireChromium();
     const codecPort = await freePort();
     temporal = await startTestTemporal({ uiCodecEndpoint: `http://127.0.0.1:${codecPort}` });
     assert.ok(temporal.server.uiUrl, 'the test server serves the Web UI');

@@ -16,6 +16,7 @@ import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
 import { backfillFireTimes, fireWorkflowId } from '../../src/schedules/fire-runs';
 import { OUTCOME } from '../../src/search-attributes';
+import type { InjectedFailure } from '../../src/worker/failure-injection';
 import { createWorker } from '../../src/worker/worker';
 import { count, startTestDatabase, type TestDatabase } from '../helpers/database';
 import { activities } from '../helpers/history';
@@ -38,23 +39,30 @@ describe('job types end to end on PostgreSQL', () => {
 version: 1
 jobs:
   - { id: ${id('bill-fail2')}, type: billing, customer: acme, env: test, schedule: { cron: '0 * * * *' },
-      input: { fail: { step: chargeCard, kind: error } }, steps: { chargeCard: { retry: ${fast} } } }
+      steps: { chargeCard: { retry: ${fast} } } }
   - { id: ${id('bill-declined')}, type: billing, customer: acme, env: test, schedule: { cron: '0 * * * *' },
-      input: { fail: { step: chargeCard, kind: declined } }, steps: { chargeCard: { retry: { initialInterval: 100ms } } } }
+      steps: { chargeCard: { retry: { initialInterval: 100ms } } } }
   - { id: ${id('bill-timeout')}, type: billing, customer: acme, env: test, schedule: { cron: '0 * * * *' },
-      input: { fail: { step: chargeCard, kind: timeout, attempts: 1 } },
       steps: { chargeCard: { timeout: 1s, retry: { initialInterval: 100ms } } } }
   - { id: ${id('bill-cancel')}, type: billing, customer: globex, env: test, schedule: { cron: '0 * * * *' },
-      input: { fail: { step: sendInvoice, kind: hang } }, steps: { sendInvoice: { heartbeatTimeout: 5s } } }
+      steps: { sendInvoice: { heartbeatTimeout: 5s } } }
   - { id: ${id('bill-ok')}, type: billing, customer: initech, env: test, schedule: { cron: '0 * * * *' },
       input: { amountCents: 990 } }
   - { id: ${id('report')}, type: generate-report, customer: acme, env: test, schedule: { cron: '0 * * * *', timezone: Asia/Tokyo } }
   - { id: ${id('cancel-orders')}, type: cancel-timeout-orders, customer: acme, env: test, schedule: { cron: '0 * * * *' },
       input: { batchSize: 1 } }
   - { id: ${id('sync')}, type: data-sync, customer: acme, env: test, schedule: { cron: '0 * * * *' },
-      input: { shards: 5, concurrency: 2, fail: { step: 'syncShard[2]', kind: error, attempts: 1 } },
+      input: { shards: 5, concurrency: 2 },
       steps: { syncShard: { retry: { initialInterval: 100ms } } } }
 `;
+  // The worker makes these steps fail (a test-only worker option, not part of any job's input).
+  const failureInjection: InjectedFailure[] = [
+    { job: id('bill-fail2'), step: 'chargeCard', kind: 'error' },
+    { job: id('bill-declined'), step: 'chargeCard', kind: 'declined' },
+    { job: id('bill-timeout'), step: 'chargeCard', kind: 'timeout', attempts: 1 },
+    { job: id('bill-cancel'), step: 'sendInvoice', kind: 'hang' },
+    { job: id('sync'), step: 'syncShard', input: { shard: 2 }, kind: 'error', attempts: 1 },
+  ];
 
   before(async () => {
     temporal = await startTestTemporal();
@@ -72,6 +80,7 @@ jobs:
       registry: shopRegistry(),
       deps: { dataDir: '/nonexistent', db: db.pool },
       shutdownGraceTime: '1s',
+      failureInjection,
     });
     running = worker.run();
   });

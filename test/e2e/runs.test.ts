@@ -12,7 +12,7 @@ import type { Worker } from '@temporalio/worker';
 import { connectNative } from '../../src/connection';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE, OUTCOME } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
-import { runCli } from '../helpers/cli';
+import { cliAgainst, runCli } from '../helpers/cli';
 import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -39,8 +39,7 @@ describe('runs list and runs show', () => {
   const globex = `globex-${suffix}`;
   const ids: Record<string, string[]> = { [acme]: [], [globex]: [] };
   let compensatedId = '';
-  const cli = (args: string[]) =>
-    runCli([...args, '--address', temporal.config.address, '--ui-url', 'http://ui.example:8080']);
+  const cli = cliAgainst(() => temporal.config, ['--ui-url', 'http://ui.example:8080']);
 
   before(async () => {
     temporal = await startTestTemporal();

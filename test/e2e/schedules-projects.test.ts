@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { syncOf } from '../../src/schedules/definition';
 import { MANAGED_BY, MANAGED_BY_VALUE, SCHEDULE_SYNC } from '../../src/search-attributes';
-import { runCli, type CliResult } from '../helpers/cli';
+import { cliAgainst } from '../helpers/cli';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 interface PlannedJson {
@@ -65,17 +65,14 @@ const reportsFile = (...ids: string[]) =>
 describe('projects: several jobs files in one namespace', () => {
   let temporal: TestTemporal;
 
-  async function cli(...args: string[]): Promise<CliResult> {
-    const { config } = temporal;
-    return runCli([...args, '--address', config.address, '--task-queue', config.taskQueue]);
-  }
+  const cli = cliAgainst(() => temporal.config);
   async function apply(file: string, ...flags: string[]): Promise<ApplyJson> {
-    const r = await cli('apply', '-f', file, '--json', ...flags);
+    const r = await cli(['apply', '-f', file, '--json', ...flags]);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as ApplyJson;
   }
   async function list(...flags: string[]): Promise<ListJson['schedules']> {
-    const r = await cli('schedules', 'list', '--json', ...flags);
+    const r = await cli(['schedules', 'list', '--json', ...flags]);
     assert.equal(r.code, 0, r.stderr);
     return (JSON.parse(r.stdout) as ListJson).schedules;
   }
@@ -116,7 +113,7 @@ describe('projects: several jobs files in one namespace', () => {
   });
 
   it('each apply records its project: from the file name, or from project:', async () => {
-    const r = await cli('apply', '-f', billingFile('a', 'b'));
+    const r = await cli(['apply', '-f', billingFile('a', 'b')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^ {2}project: ${BILLING} \\(from file name\\)$`, 'm'));
     assert.match(r.stdout, /2 created, 0 updated, 0 deleted/);
@@ -164,18 +161,18 @@ describe('projects: several jobs files in one namespace', () => {
     assert.equal(all.find((r) => r.id === FOREIGN)?.project, '');
     assert.equal(all.find((r) => r.id === LEGACY)?.project, '');
 
-    const text = await cli('schedules', 'list', '--project', REPORTS);
+    const text = await cli(['schedules', 'list', '--project', REPORTS]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^ID +PROJECT +TYPE /);
     assert.match(text.stdout, new RegExp(`^${rep('a')} +${REPORTS} +daily-summary `, 'm'));
 
-    const bad = await cli('schedules', 'list', '--project', 'Billing_Service');
+    const bad = await cli(['schedules', 'list', '--project', 'Billing_Service']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--project 'Billing_Service' must match \[a-z0-9\]\[a-z0-9-\]\{0,62\}/);
   });
 
   it('apply --prune of each file deletes only its own dropped schedules', async () => {
-    const r = await cli('apply', '-f', billingFile('a'), '--prune');
+    const r = await cli(['apply', '-f', billingFile('a'), '--prune']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
@@ -210,7 +207,7 @@ describe('projects: several jobs files in one namespace', () => {
     assert.deepEqual(moved.plan, [
       { jobId: bill('a'), action: 'update', fields: ['project'], project: { from: BILLING, to: REPORTS } },
     ]);
-    const text = await cli('apply', '-f', join(dir, 'reports.yaml'));
+    const text = await cli(['apply', '-f', join(dir, 'reports.yaml')]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`~ update ${bill('a')} \\(project ${BILLING} -> ${REPORTS}\\)`));
     const d = await temporal.client.schedule.getHandle(bill('a')).describe();
@@ -236,7 +233,7 @@ describe('projects: several jobs files in one namespace', () => {
     assert.equal(change?.action, 'update');
     assert.ok(change?.fields?.includes('project'), JSON.stringify(change));
     assert.deepEqual(change?.project, { from: null, to: 'legacy' });
-    const text = await cli('apply', '-f', file);
+    const text = await cli(['apply', '-f', file]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /project \(none\) -> legacy/);
     const d = await temporal.client.schedule.getHandle(LEGACY).describe();

@@ -12,7 +12,7 @@ import { connectNative } from '../../src/connection';
 import { uiWorkflowsUrl } from '../../src/config';
 import { CUSTOMER, ENV, JOB_ID, JOB_TYPE } from '../../src/search-attributes';
 import { createWorker } from '../../src/worker/worker';
-import { artifactPath, browserSkipReason, launchChromium } from '../helpers/browser';
+import { artifactPath, browserSkipReason, launchChromium, requireChromium } from '../helpers/browser';
 import { shopRegistry } from '../helpers/jobs';
 import { eventually, startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -26,6 +26,7 @@ describe('the Web UI shows a customer its runs', { skip }, () => {
   const runs: { customer: string; workflowId: string; runId: string }[] = [];
 
   before(async () => {
+    requireChromium();
     temporal = await startTestTemporal();
     const connection = await connectNative(temporal.config);
     try {

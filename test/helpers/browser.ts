@@ -1,7 +1,7 @@
 /**
  * Debian's Chromium driven by playwright-core, headless with a fresh profile and no network
- * chatter. Never downloads a browser: when /usr/bin/chromium is absent the browser tests skip,
- * except under CI=true, where they fail (`.ci/run` installs it).
+ * chatter. Never downloads a browser: when /usr/bin/chromium is absent the browser tests fail,
+ * saying how to install it, unless DURABLE_CRON_SKIP_BROWSER_TESTS=1 opts out (then they skip).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,28 @@ import { chromium, type BrowserContext } from 'playwright-core';
 /** The Chromium the tests drive. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Why browser tests must skip here, or undefined when they can (or, on CI, must) run. */
+/** The variable that, set to 1, skips the browser tests when Chromium is missing. */
+export const SKIP_BROWSER_TESTS = 'DURABLE_CRON_SKIP_BROWSER_TESTS';
+
+const missing = () =>
+  `${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install chromium) to run the Web UI tests`;
+
+/**
+ * Why the browser tests skip: only when Chromium is missing and {@link SKIP_BROWSER_TESTS}=1 says
+ * to skip them. Otherwise undefined: they run, and fail without Chromium ({@link requireChromium}).
+ */
 export function browserSkipReason(): string | undefined {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI === 'true') return undefined;
-  return `${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install -y chromium) to run the Web UI test`;
+  if (existsSync(CHROMIUM_PATH) || process.env[SKIP_BROWSER_TESTS] !== '1') return undefined;
+  return `${missing()} (skipped: ${SKIP_BROWSER_TESTS}=1)`;
+}
+
+/**
+ * Fails a browser test at once when Chromium is missing, before it starts any server.
+ * @throws Error saying how to install Chromium, or how to skip the browser tests explicitly
+ */
+export function requireChromium(): void {
+  if (existsSync(CHROMIUM_PATH)) return;
+  throw new Error(`${missing()}, or set ${SKIP_BROWSER_TESTS}=1 to skip them`);
 }
 
 /** A headless browser context with a throwaway profile; `close` removes the profile. */

@@ -42,3 +42,20 @@ export async function runCli(
     child.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
   });
 }
+
+/** The CLI run against one Temporal server: {@link cliAgainst}. */
+export type ServerCli = (args: readonly string[]) => Promise<CliResult>;
+
+/**
+ * The CLI bound to a test server: every run gets `--address` and `--task-queue` of `config()`
+ * (read at each run, so it may be called before the server starts), then `extra` flags.
+ */
+export function cliAgainst(
+  config: () => { readonly address: string; readonly taskQueue: string },
+  extra: readonly string[] = [],
+): ServerCli {
+  return (args) => {
+    const { address, taskQueue } = config();
+    return runCli([...args, '--address', address, '--task-queue', taskQueue, ...extra]);
+  };
+}

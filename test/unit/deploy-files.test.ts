@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli/program';
 import { REMOTE_DEPLOYMENT_ENV_VARS, isConfigEnvVar } from '../../src/config';
-import { parseDuration } from '../../src/jobs/duration';
+import { parseDuration } from '../../src/duration';
 import { DRAIN_MARGIN_MS } from '../../src/worker/pool';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { JobsFileError, formatJobsFileIssue } from '../../src/errors';
 import { loadJobsFile, parseJobsFile } from '../../src/jobs/load';
-import { parseDuration } from '../../src/jobs/duration';
+import { parseDuration } from '../../src/duration';
 import { scheduleOptionsFor } from '../../src/schedules/build';
 import { shopRegistry } from '../helpers/jobs';
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { msNumberToTs } from '@temporalio/common/lib/time';
 import { readHistory } from '../../src/runs/show';
-import { StructuredLogger, parseLogFormat } from '../../src/worker/log';
+import { choiceArg } from '../../src/cli/options';
+import { LOG_FORMATS, StructuredLogger } from '../../src/worker/log';
 import { mergeExpositions } from '../../src/worker/metrics';
 
 describe('metrics merging', () => {
@@ -78,7 +79,10 @@ describe('structured logs', () => {
     });
     text.warn('step failed', { workflowId: 'w-1', attempt: 2 });
     assert.match(lines[1] ?? '', /^\S+Z WARN {2}\[p1\] step failed workflowId=w-1 attempt=2$/);
-    assert.throws(() => parseLogFormat('xml'), /--log-format 'xml' is not one of text, json/);
+    assert.throws(
+      () => choiceArg('--log-format', LOG_FORMATS)('xml'),
+      /--log-format 'xml' is not one of text, json/,
+    );
   });
 });
 

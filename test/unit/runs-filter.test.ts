@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../src/errors';
 import { buildRunsQuery, matchesFireWindow, parseRunsFilter } from '../../src/runs/filter';
-import { csvField, csvWriter, humanDuration, jsonWriter, tableWriter } from '../../src/runs/format';
+import { humanDuration } from '../../src/duration';
+import { csvField, csvWriter, jsonWriter, tableWriter } from '../../src/runs/format';
 import type { RunRow } from '../../src/runs/list';
 
 const now = new Date('2026-11-21T12:00:00Z');

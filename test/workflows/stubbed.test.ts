@@ -38,11 +38,10 @@ describe('workflows with stubbed activities', () => {
       calls.push('reserveInvoice');
       return Promise.resolve({ number: 7, period: '2026-11-20', created: true });
     },
-    chargeCard: (_ctx: unknown, input: { fail?: { step: string } }) => {
+    chargeCard: (ctx: { jobId: string }) => {
       calls.push('chargeCard');
       chargeTimeoutMs = activityInfo().startToCloseTimeoutMs;
-      if (input.fail?.step === 'chargeCard')
-        throw ApplicationFailure.retryable('card network down', 'Network');
+      if (ctx.jobId === 'charge-fails') throw ApplicationFailure.retryable('card network down', 'Network');
       return Promise.resolve({ chargeId: 'ch_1', amountCents: 5 });
     },
     sendInvoice: () => {
@@ -99,8 +98,8 @@ describe('workflows with stubbed activities', () => {
       const handle = await start(
         'billing',
         ctxInput(
-          'b',
-          { amountCents: 5, fail: { step: 'chargeCard', kind: 'error' } },
+          'charge-fails',
+          { amountCents: 5 },
           {
             chargeCard: { timeout: 4_321, ...fast },
           },

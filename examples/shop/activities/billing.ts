@@ -5,13 +5,11 @@
  */
 import type { Pool } from 'pg';
 import { idempotencyKey, localDate, once, requireDb, type StepContext } from '../../../src';
-import { injectFailure, type FailureInjection } from './failure-injection';
 import { databasePaymentProvider, type PaymentProvider } from './payment-provider';
 
 /** Input of every billing step (the job's input). */
 export interface BillingStepInput {
   readonly amountCents: number;
-  readonly fail?: FailureInjection;
 }
 
 /** A reserved invoice. */
@@ -28,7 +26,6 @@ export function createBillingActivities(deps: { db?: Pool; paymentProvider?: Pay
   return {
     /** Reserves the next invoice number for the fire's period (its date in the job's timezone). */
     async reserveInvoice(ctx: StepContext, input: BillingStepInput): Promise<ReservedInvoice> {
-      await injectFailure('reserveInvoice', input.fail);
       const db = requireDb(deps.db, 'reserveInvoice');
       const key = idempotencyKey('reserveInvoice');
       const period = localDate(ctx.fireTime, ctx.timezone);
@@ -48,7 +45,6 @@ export function createBillingActivities(deps: { db?: Pool; paymentProvider?: Pay
       ctx: StepContext,
       input: BillingStepInput & { invoiceNumber: number },
     ): Promise<{ chargeId: string; amountCents: number }> {
-      await injectFailure('chargeCard', input.fail);
       const charge = await provider('chargeCard').charge({
         idempotencyKey: idempotencyKey('chargeCard'),
         customerId: ctx.customer,
@@ -62,7 +58,6 @@ export function createBillingActivities(deps: { db?: Pool; paymentProvider?: Pay
       ctx: StepContext,
       input: BillingStepInput & { invoiceNumber: number; chargeId: string },
     ): Promise<{ sentTo: string; created: boolean }> {
-      await injectFailure('sendInvoice', input.fail);
       const db = requireDb(deps.db, 'sendInvoice');
       const key = idempotencyKey('sendInvoice');
       const { result, created } = await once(db, key, 'sendInvoice', async (tx) => {
@@ -83,8 +78,7 @@ export function createBillingActivities(deps: { db?: Pool; paymentProvider?: Pay
     },
 
     /** Compensation of `reserveInvoice`: voids the invoice the step reserved, if any. */
-    async voidInvoice(ctx: StepContext, input: BillingStepInput): Promise<{ voided: number | null }> {
-      await injectFailure('voidInvoice', input.fail);
+    async voidInvoice(_ctx: StepContext, _input: BillingStepInput): Promise<{ voided: number | null }> {
       const db = requireDb(deps.db, 'voidInvoice');
       const { result } = await once(db, idempotencyKey('voidInvoice'), 'voidInvoice', async (tx) => {
         const { rows } = await tx.query<{ number: string }>(
@@ -98,8 +92,7 @@ export function createBillingActivities(deps: { db?: Pool; paymentProvider?: Pay
     },
 
     /** Compensation of `chargeCard`: refunds the charge the step made, if any. */
-    async refundCharge(ctx: StepContext, input: BillingStepInput): Promise<{ refundId: string | null }> {
-      await injectFailure('refundCharge', input.fail);
+    async refundCharge(_ctx: StepContext, _input: BillingStepInput): Promise<{ refundId: string | null }> {
       const payments = provider('refundCharge');
       const charge = await payments.findCharge(idempotencyKey('chargeCard'));
       if (!charge) return { refundId: null };

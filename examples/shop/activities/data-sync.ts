@@ -6,9 +6,8 @@
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { idempotencyKey, once, requireDb, type StepContext } from '../../../src';
-import { injectFailure, type FailureInjection } from './failure-injection';
 
-/** Step name of one shard, used for its idempotency key and for failure injection. */
+/** Step name of one shard, used for its idempotency key. */
 export function shardStepName(shard: number): string {
   return `syncShard[${shard}]`;
 }
@@ -26,12 +25,8 @@ export interface ShardResult {
 export function createDataSyncActivities(deps: { db?: Pool }) {
   return {
     /** Syncs one shard, once per run of the fire. */
-    async syncShard(
-      _ctx: StepContext,
-      input: { shard: number; shards: number; fail?: FailureInjection },
-    ): Promise<ShardResult> {
+    async syncShard(_ctx: StepContext, input: { shard: number; shards: number }): Promise<ShardResult> {
       const step = shardStepName(input.shard);
-      await injectFailure(step, input.fail);
       const db = requireDb(deps.db, 'syncShard');
       const key = idempotencyKey(step);
       const { attempt } = activityInfo();

@@ -12,7 +12,6 @@ import { createReportActivities } from './reports';
 import { createSummaryActivities } from './summary';
 
 export type { DaySummary } from './summary';
-export type { FailureInjection } from './failure-injection';
 export type { PaymentProvider } from './payment-provider';
 
 /** The worker's dependencies, plus the payment provider billing charges through (tests pass a fake one). */

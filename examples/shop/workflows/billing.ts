@@ -26,17 +26,15 @@ export interface BillingResult {
 /** Workflow of the `billing` job type. */
 export async function billing(input: JobRunInput<BillingInput>): Promise<BillingResult> {
   const ctx = stepContext(input);
-  const { amountCents, fail } = input.input;
+  const { amountCents } = input.input;
   return runSaga(new StepRunner<Activities>(input.steps), async (saga) => {
-    const invoice = await saga.run(BILLING_STEPS.reserveInvoice, ctx, { amountCents, fail });
+    const invoice = await saga.run(BILLING_STEPS.reserveInvoice, ctx, { amountCents });
     const charge = await saga.run(BILLING_STEPS.chargeCard, ctx, {
       amountCents,
-      fail,
       invoiceNumber: invoice.number,
     });
     const sent = await saga.run(BILLING_STEPS.sendInvoice, ctx, {
       amountCents,
-      fail,
       invoiceNumber: invoice.number,
       chargeId: charge.chargeId,
     });

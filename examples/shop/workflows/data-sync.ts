@@ -32,7 +32,7 @@ export interface DataSyncResult {
 /** Workflow of the `data-sync` job type. */
 export async function dataSync(input: DataSyncRunInput): Promise<DataSyncResult> {
   const ctx = stepContext(input);
-  const { shards, concurrency, maxHistoryEvents, fail } = input.input;
+  const { shards, concurrency, maxHistoryEvents } = input.input;
   const syncShard = new StepRunner<Activities>(input.steps).step(DATA_SYNC_STEPS.syncShard);
   let next = input.progress?.nextShard ?? 0;
   let rows = input.progress?.rows ?? 0;
@@ -56,7 +56,7 @@ export async function dataSync(input: DataSyncRunInput): Promise<DataSyncResult>
     }
     const shard = next;
     next += 1;
-    const done: Promise<void> = syncShard(ctx, { shard, shards, fail }).then((result) => {
+    const done: Promise<void> = syncShard(ctx, { shard, shards }).then((result) => {
       rows += result.rows;
       inFlight.delete(done);
     });

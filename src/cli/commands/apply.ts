@@ -1,17 +1,14 @@
 /** `durable-cron apply`. */
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
-import { UsageError } from '../../errors';
-import { readJobsFile, type LoadedJobsFile } from '../../jobs/load';
-import { lintJobsFile } from '../../jobs/lint';
+import type { LoadedJobsFile } from '../../jobs/load';
 import { ApplyIncompleteError, executePlan, type ChangeResult } from '../../schedules/apply';
 import { planApply, type Plan, type PlannedChange } from '../../schedules/plan';
 import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { totalRpcs, type RpcCounts } from '../../schedules/rpc';
 import type { Command } from 'commander';
-import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
 import { printJson, type Output } from '../output';
-import { printWarnings, projectText } from './validate';
+import { printWarnings, projectText, validateJobsFile } from './validate';
 import { withSetupHint } from '../../schedules/errors';
 import { requireSearchAttributes } from '../../search-attributes';
 
@@ -23,17 +20,8 @@ export interface ApplyFlags {
   json?: boolean;
   dryRun?: boolean;
   prune?: boolean;
-  concurrency?: string;
-}
-
-/** Parses `--concurrency`. @throws {UsageError} unless an integer 1-64 */
-export function parseConcurrency(value: string | undefined): number {
-  if (value === undefined) return 8;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 64) {
-    throw new UsageError(`--concurrency '${value}' must be an integer from 1 to 64`);
-  }
-  return n;
+  /** RPCs in flight at once, checked by the option's parser (1-64). @default 8 */
+  concurrency?: number;
 }
 
 /**
@@ -47,14 +35,9 @@ export async function runApply(
   output: Output,
   cmd: Command,
 ): Promise<void> {
-  const concurrency = parseConcurrency(flags.concurrency);
-  const settings = projectFrom(cmd);
-  const file = jobsFileFrom(cmd, settings);
-  // Every job's type must be one these modules define: a job type the workers don't have fails here,
-  // before anything changes.
-  const { registry } = jobModulesFrom(cmd, settings);
-  const loaded = await readJobsFile(file, registry);
-  const warnings = lintJobsFile(loaded);
+  const concurrency = flags.concurrency ?? 8;
+  // Before anything changes: the whole file, and every job's type one the workers have.
+  const { file, loaded, warnings } = await validateJobsFile(cmd);
   if (!flags.json) printWarnings(output, warnings);
   const { client, connection, close } = await connectClient(config);
   try {

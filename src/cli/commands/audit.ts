@@ -6,7 +6,7 @@ import { AuditProblemsError, auditJob, type AuditReport, type AuditedFire } from
 import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { UsageError } from '../../errors';
-import { parseTimeFlag } from '../../runs/filter';
+import { parseTimeFlag } from '../../time-flag';
 import { printJson, type Output } from '../output';
 
 /** Flags of `audit`. */

@@ -16,14 +16,14 @@ import { isAlive } from '../../dev-server/dev-server';
 import { findOrBuildServerBinaries } from '../../cluster/server-binaries';
 import { UsageError } from '../../errors';
 import { printJson, type Output } from '../output';
-import { parsePort } from './dev';
 
 /** Flags of `cluster`. */
 export interface ClusterFlags {
   name: string;
   postgresUrl?: string;
-  port: string;
-  retention: string;
+  /** Checked by the options' parsers. */
+  port: number;
+  retention: number;
   tls?: boolean;
   detach?: boolean;
   stop?: boolean;
@@ -40,11 +40,7 @@ export interface ClusterFlags {
 export async function runCluster(flags: ClusterFlags, namespace: string, output: Output): Promise<void> {
   const name = checkClusterName(flags.name);
   const stateDir = clusterStateDir(name);
-  const port = parsePort('--port', flags.port);
-  const retentionHours = Number(flags.retention);
-  if (!Number.isInteger(retentionHours) || retentionHours < 1) {
-    throw new UsageError(`--retention '${flags.retention}' must be a whole number of hours ≥ 1`);
-  }
+  const { port, retention: retentionHours } = flags;
   const postgresUrl = clusterPostgresUrl(flags.postgresUrl) ?? DEFAULT_POSTGRES_URL;
   const postgres = parsePostgresUrl(
     postgresUrl,

@@ -12,7 +12,8 @@ import { waitForStopSignal } from '../signals';
 
 /** Flags of `codec-server`. */
 export interface CodecServerFlags {
-  port: string;
+  /** Checked by the option's parser (0-65535). */
+  port: number;
   host: string;
   uiOrigin?: string;
   tokenFile?: string;
@@ -33,10 +34,7 @@ export async function runCodecServer(
       'codec-server needs the codec keys: set DURABLE_CRON_CODEC_KEYS or DURABLE_CRON_CODEC_KEY_FILE, or pass --codec-key-file',
     );
   }
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port '${flags.port}' must be a port number 1-65535 (0: any free port)`);
-  }
+  const { port } = flags;
   const uiOrigin = parseOrigin(
     flags.uiOrigin ?? config.uiUrl,
     flags.uiOrigin === undefined ? '--ui-url' : '--ui-origin',

@@ -12,8 +12,9 @@ import { waitForStopSignal } from '../signals';
 
 /** Flags of `dev`. */
 export interface DevFlags {
-  port: string;
-  uiPort?: string;
+  /** Checked by the option's parser (1-65535). */
+  port: number;
+  uiPort?: number;
   dbFile?: string;
   inMemory?: boolean;
   ip: string;
@@ -24,15 +25,6 @@ export interface DevFlags {
   stop?: boolean;
   installOnly?: boolean;
   json?: boolean;
-}
-
-/** Parses a port flag. @throws {UsageError} */
-export function parsePort(flag: string, value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`${flag} '${value}' must be a port number 1-65535`);
-  }
-  return port;
 }
 
 function parseCodecEndpoint(value: string): string {
@@ -52,8 +44,7 @@ function parseCodecEndpoint(value: string): string {
 
 /** Starts (or reuses) a dev server per the flags; `--stop` stops a detached one instead. */
 export async function startDevFromFlags(flags: DevFlags, output: Output): Promise<DevServer | undefined> {
-  const port = parsePort('--port', flags.port);
-  const uiPort = flags.uiPort === undefined ? undefined : parsePort('--ui-port', flags.uiPort);
+  const { port, uiPort } = flags;
   const codecEndpoint =
     flags.uiCodecEndpoint === undefined ? undefined : parseCodecEndpoint(flags.uiCodecEndpoint);
   if (flags.stop) {

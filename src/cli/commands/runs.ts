@@ -6,14 +6,16 @@ import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { UsageError } from '../../errors';
 import { parseRunsFilter, type RunsFilterFlags } from '../../runs/filter';
-import { csvWriter, humanDuration, jsonWriter, tableWriter, type RowWriter } from '../../runs/format';
+import { humanDuration } from '../../duration';
+import { csvWriter, jsonWriter, tableWriter, type RowWriter } from '../../runs/format';
 import { countRuns, listRuns } from '../../runs/list';
 import { showRun, type StepDetail } from '../../runs/show';
 import { printJson, printTable, type Output } from '../output';
 
 /** Flags of `runs list`. */
 export interface RunsListFlags extends RunsFilterFlags {
-  limit: string;
+  /** Checked by the option's parser (a positive integer). */
+  limit: number;
   all?: boolean;
   json?: boolean;
   csv?: boolean;
@@ -36,7 +38,7 @@ export async function runRunsList(
   const filter = parseRunsFilter(flags);
   if (flags.json && flags.csv) throw new UsageError('--json and --csv cannot be combined');
   if (flags.all && flags.count) throw new UsageError('--all and --count cannot be combined');
-  const limit = flags.all ? undefined : parseLimit(flags.limit);
+  const limit = flags.all ? undefined : flags.limit;
   const { client, close } = await connectClient(config);
   try {
     if (flags.count) {
@@ -60,14 +62,6 @@ export async function runRunsList(
   } finally {
     await close();
   }
-}
-
-function parseLimit(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`--limit '${text}' must be a positive integer (or use --all)`);
-  }
-  return n;
 }
 
 /** Flags of `runs show`. */

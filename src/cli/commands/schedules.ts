@@ -16,8 +16,10 @@ import { ScheduleRpc } from '../../schedules/schedule-rpc';
 import { specModelOf } from '../../schedules/spec-model';
 import { describeCalendar } from '../../calendar';
 import { PROJECT_PATTERN, PROJECT_PATTERN_TEXT } from '../../jobs/project';
-import { impossibleField } from '../../rfc3339';
+import { parseTimeFlag } from '../../time-flag';
 import { printJson, printTable, type Output } from '../output';
+import { formatDuration, msOf } from '../../duration';
+import { formatFireTime } from '../../rfc3339';
 
 /** Runs `body` with a counted schedule client, closing the connection after. */
 async function withRpc<T>(config: ResolvedConfig, body: (rpc: ScheduleRpc) => Promise<T>): Promise<T> {
@@ -106,16 +108,16 @@ export async function runSchedulesDescribe(
   output.out('Spec:');
   for (const c of model.calendars) output.out(`  calendar:      ${describeCalendar(c)}`);
   for (const i of model.intervals)
-    output.out(`  interval:      every ${i.everyMs / 1000}s, offset ${i.offsetMs / 1000}s`);
+    output.out(`  interval:      every ${formatDuration(i.everyMs)}, offset ${formatDuration(i.offsetMs)}`);
   for (const c of model.skip)
     output.out(`  skip:          ${c.comment ? `${c.comment} ` : ''}(${describeCalendar(c)})`);
   output.out(`  timezone:      ${model.timeZone}`);
-  output.out(`  jitter:        ${(d.spec.jitter ?? 0) / 1000}s`);
+  output.out(`  jitter:        ${formatDuration(msOf(d.spec.jitter ?? 0))}`);
   if (d.spec.startAt) output.out(`  startAt:       ${d.spec.startAt.toISOString()}`);
   if (d.spec.endAt) output.out(`  endAt:         ${d.spec.endAt.toISOString()}`);
   output.out('Policies:');
   output.out(`  overlap:       ${d.policies.overlap}`);
-  output.out(`  catchupWindow: ${d.policies.catchupWindow / 1000}s`);
+  output.out(`  catchupWindow: ${formatDuration(d.policies.catchupWindow)}`);
   output.out(`  pauseOnFailure: ${d.policies.pauseOnFailure}`);
   output.out('State:');
   output.out(
@@ -128,7 +130,7 @@ export async function runSchedulesDescribe(
       `${d.info.numActionsSkippedOverlap} skipped for overlap`,
   );
   output.out(`Next fire times (the server's${d.spec.jitter ? ', with jitter' : ''}):`);
-  for (const t of details.nextFireTimes) output.out(`  ${t.toISOString()}`);
+  for (const t of details.nextFireTimes) output.out(`  ${formatFireTime(t)}`);
   if (details.nextFireTimes.length === 0) output.out('  none');
   output.out('Recent runs:');
   if (details.recentRuns.length === 0) output.out('  none');
@@ -136,7 +138,7 @@ export async function runSchedulesDescribe(
     printTable(
       { out: (l) => output.out(`  ${l}`), err: (l) => output.err(l) },
       ['FIRE TIME', 'STATUS', 'WORKFLOW ID'],
-      details.recentRuns.map((r) => [r.fireTime, r.status, r.workflowId]),
+      details.recentRuns.map((r) => [formatFireTime(r.fireTime), r.status, r.workflowId]),
     );
 }
 
@@ -185,19 +187,6 @@ export async function runSchedulesTrigger(
   else output.out(r.workflowId ? `Triggered ${id}: run ${r.workflowId}` : `Triggered ${id}.`);
 }
 
-/** Parses an RFC 3339 time flag. @throws {UsageError} */
-export function parseTimeFlag(flag: string, value: string): Date {
-  const impossible = impossibleField(value);
-  if (impossible !== undefined) throw new UsageError(`${flag} '${value}' is not a real time: ${impossible}`);
-  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
-    ? new Date(value)
-    : undefined;
-  if (!t || Number.isNaN(t.getTime())) {
-    throw new UsageError(`${flag} '${value}' is not an RFC 3339 time with a zone, e.g. 2026-11-20T00:00:00Z`);
-  }
-  return t;
-}
-
 /** `schedules backfill ID --from T --to T [--force] [--dry-run]`. */
 export async function runSchedulesBackfill(
   config: ResolvedConfig,
@@ -205,8 +194,9 @@ export async function runSchedulesBackfill(
   flags: { from: string; to: string; force?: boolean; dryRun?: boolean; json?: boolean },
   output: Output,
 ): Promise<void> {
-  const from = parseTimeFlag('--from', flags.from);
-  const to = parseTimeFlag('--to', flags.to);
+  const now = new Date();
+  const from = parseTimeFlag('from', flags.from, now);
+  const to = parseTimeFlag('to', flags.to, now);
   if (to < from) throw new UsageError(`--to ${flags.to} is before --from ${flags.from}`);
   const report = await withRpc(config, async (rpc) =>
     backfillExactlyOnce(rpc.client, rpc, await describeOrThrow(rpc, id, config.namespace), from, to, {
@@ -224,13 +214,14 @@ export async function runSchedulesBackfill(
 
 function printBackfill(output: Output, r: BackfillReport): void {
   output.out(
-    `${r.fireTimes.length} fire time(s) of ${r.scheduleId} from ${r.from.toISOString()} to ${r.to.toISOString()}: ` +
+    `${r.fireTimes.length} fire time(s) of ${r.scheduleId} from ${formatFireTime(r.from)} to ${formatFireTime(r.to)}: ` +
       `${r.started.length} to run, ${r.skipped.length} already ran`,
   );
   const lines = [
-    ...r.started.map((t) => [t.getTime(), `  run   ${t.toISOString()}`] as const),
+    ...r.started.map((t) => [t.getTime(), `  run   ${formatFireTime(t)}`] as const),
     ...r.skipped.map(
-      (s) => [s.fireTime.getTime(), `  skip  ${s.fireTime.toISOString()} (ran as ${s.workflowId})`] as const,
+      (s) =>
+        [s.fireTime.getTime(), `  skip  ${formatFireTime(s.fireTime)} (ran as ${s.workflowId})`] as const,
     ),
   ];
   for (const [, line] of lines.sort((a, b) => a[0] - b[0])) output.out(line);

@@ -91,6 +91,7 @@ export async function runStart(
       config,
       registry: modules.registry,
       deps: { ...opened.deps, ...permissions },
+      failureInjection: modules.startHooks.flatMap((hook) => hook.failures ?? []),
     });
     const running = worker.run();
     output.out(`Worker polling task queue '${config.taskQueue}'.`);

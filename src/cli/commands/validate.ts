@@ -9,18 +9,40 @@ import { formatPreview, schedulePreviews } from '../../jobs/schedule-preview';
 import { jobModulesFrom, jobsFileFrom, projectFrom } from '../jobs';
 import { printJson, type Output } from '../output';
 
+/** A jobs file that passed validation, and its warnings. */
+export interface ValidatedJobsFile {
+  readonly file: string;
+  readonly loaded: LoadedJobsFile;
+  readonly warnings: readonly JobsFileWarning[];
+}
+
+/**
+ * Reads and validates the command's jobs file (`-f` or the project config's) against the job
+ * types of its jobs modules: a job whose type the workers don't have fails here. What `validate`
+ * checks and `apply` checks before anything changes.
+ * @throws {JobsFileError} listing every problem; {@link JobModuleError} when a module does not load
+ */
+export async function validateJobsFile(
+  cmd: Command,
+  file?: string,
+  now: Date = new Date(),
+): Promise<ValidatedJobsFile> {
+  const settings = projectFrom(cmd);
+  const path = file ?? jobsFileFrom(cmd, settings);
+  const { registry } = jobModulesFrom(cmd, settings);
+  const loaded = await readJobsFile(path, registry);
+  return { file: path, loaded, warnings: lintJobsFile(loaded, now) };
+}
+
 /**
  * Validates a jobs file; prints every problem, or each job's schedule in words with its next fire
  * times, a summary and any warnings.
  */
 export async function runValidate(flags: { json?: boolean }, output: Output, cmd: Command): Promise<void> {
-  const settings = projectFrom(cmd);
-  const file = jobsFileFrom(cmd, settings);
-  const { registry } = jobModulesFrom(cmd, settings);
+  const file = jobsFileFrom(cmd, projectFrom(cmd));
   try {
-    const loaded = await readJobsFile(file, registry);
     const now = new Date();
-    const warnings = lintJobsFile(loaded, now);
+    const { loaded, warnings } = await validateJobsFile(cmd, file, now);
     const schedules = schedulePreviews(loaded, now);
     if (flags.json) {
       printJson(output, {

@@ -6,9 +6,9 @@ import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { checkAllowHttpEntry } from '../../../activities/http';
 import { UsageError } from '../../errors';
-import { DURATION_FORMS, parseDuration } from '../../jobs/duration';
+import { DURATION_FORMS, parseDuration } from '../../duration';
 import { checkWorkflowBundle } from '../../worker/bundle-file';
-import { StructuredLogger, parseLogFormat } from '../../worker/log';
+import { StructuredLogger, type LogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
 import { parseLogLevel } from '../../worker/runtime';
 import { requireSearchAttributes } from '../../search-attributes';
@@ -21,12 +21,13 @@ export interface WorkerFlags {
   dataDir: string;
   grace: string;
   logLevel: string;
-  logFormat?: string;
-  processes?: string;
-  maxActivities?: string;
-  maxWorkflows?: string;
-  maxCachedWorkflows?: string;
-  metricsPort?: string;
+  logFormat: LogFormat;
+  /** The integers are checked by the options' parsers. */
+  processes?: number;
+  maxActivities?: number;
+  maxWorkflows?: number;
+  maxCachedWorkflows?: number;
+  metricsPort?: number;
   allowHttp?: string;
   allowCommand?: boolean;
 }
@@ -47,15 +48,6 @@ export function parseAllowHttp(value: string | readonly string[] | undefined): s
   return entries;
 }
 
-function positiveInt(flag: string, value: string | undefined, min = 1, max = 100_000): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new UsageError(`--${flag} '${value}' must be an integer from ${min} to ${max}`);
-  }
-  return n;
-}
-
 /**
  * Runs the pool until SIGINT/SIGTERM, then drains it.
  * @throws {UsageError} for invalid flags, before anything starts
@@ -72,17 +64,17 @@ export async function runWorker(
   const allowHttp = parseAllowHttp(flags.allowHttp ?? settings.allowHttp);
   const allowCommand = flags.allowCommand ?? settings.allowCommand ?? false;
   const logLevel = parseLogLevel(flags.logLevel);
-  const logFormat = parseLogFormat(flags.logFormat);
+  const logFormat = flags.logFormat;
   const graceMs = parseDuration(flags.grace);
   if (graceMs === undefined)
     throw new UsageError(`--grace '${flags.grace}' is not a duration: ${DURATION_FORMS}`);
-  const processes = positiveInt('processes', flags.processes, 1, 256) ?? defaultProcesses();
+  const processes = flags.processes ?? defaultProcesses();
   const limits = {
-    maxActivities: positiveInt('max-activities', flags.maxActivities),
-    maxWorkflows: positiveInt('max-workflows', flags.maxWorkflows, 2),
-    maxCachedWorkflows: positiveInt('max-cached-workflows', flags.maxCachedWorkflows, 0),
+    maxActivities: flags.maxActivities,
+    maxWorkflows: flags.maxWorkflows,
+    maxCachedWorkflows: flags.maxCachedWorkflows,
   };
-  const metricsPort = positiveInt('metrics-port', flags.metricsPort, 0, 65_535);
+  const { metricsPort } = flags;
   if (config.workflowBundle !== undefined) checkWorkflowBundle(config.workflowBundle, registry);
   // Fail with one clear line when the server is unreachable, the namespace does not exist or lacks
   // durable-cron's search attributes, instead of processes crash-looping.

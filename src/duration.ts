@@ -1,7 +1,10 @@
 /**
- * Duration strings as Temporal writes them: an integer with a unit, optionally chained
- * (`500ms`, `30s`, `10m`, `1h`, `1d`, `1h30m`).
+ * Durations, in one place: the strings users write (an integer with a unit, optionally chained,
+ * as Temporal writes them: `500ms`, `30s`, `10m`, `1h`, `1d`, `1h30m`) parsed to milliseconds and
+ * formatted back, the rounded form a person reads for how long a run took, and the SDK's
+ * durations (milliseconds or `ms`-style strings) as milliseconds.
  */
+import { msToNumber } from '@temporalio/common/lib/time';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+)(ms|s|m|h|d)/y;
@@ -52,4 +55,20 @@ export function formatDuration(ms: number): string {
     }
   }
   return parts.join('');
+}
+
+/** A rounded duration for a person to read, e.g. how long a run took: `850ms`, `12.3s`, `4m05s`, `2h03m`; `-` for none. */
+export function humanDuration(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms < 1_000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;
+  const s = Math.round(ms / 1_000);
+  if (s < 3_600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3_600)}h${String(Math.floor((s % 3_600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Milliseconds of an SDK duration (a number of ms or a string such as `10m`); anything else is 0. */
+export function msOf(d: unknown): number {
+  if (typeof d === 'number') return d;
+  return typeof d === 'string' ? msToNumber(d as Parameters<typeof msToNumber>[0]) : 0;
 }
