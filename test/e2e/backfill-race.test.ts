@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Worker } from '@temporalio/worker';
 import { auditJob } from '../../src/audit/audit';
 import { connectNative } from '../../src/connection';
+import { formatFireTime } from '../../src/rfc3339';
 import type { DailySummaryResult } from '../../examples/shop/workflows/daily-summary';
 import { parseJobsFile } from '../../src/jobs/load';
 import { applyJobs } from '../../src/schedules/apply';
@@ -193,7 +194,8 @@ jobs:
       const runs = await runsByFireTime(client, AUD, from, to);
       return runs.size === 2 ? true : undefined;
     });
-    const missing = fires.filter((f) => f !== f0 && f !== f3).map(iso);
+    // The audit reports fire times as users read them (`…Z`, as in run ids).
+    const missing = fires.filter((f) => f !== f0 && f !== f3).map((f) => formatFireTime(f));
 
     const options = { from, to, backfillMissing: true, includeBeforeCreation: true };
     const reports = await Promise.all([
