@@ -23,17 +23,21 @@ const perMinute: SpecModel = {
 };
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
 
+/** A per-minute schedule whose server is faked, counting calls, and a two-day window. */
+function perMinuteServer() {
+  const calls = { n: 0 };
+  const schedule = {
+    scheduleId: 's',
+    call: fakeMatchingTimes(perMinute, { calls }),
+    jitterMs: 0,
+    model: perMinute,
+  };
+  return { calls, schedule, from: new Date('2027-01-01T00:00:00Z'), to: new Date('2027-01-03T00:00:00Z') };
+}
+
 describe('fire times from the server', () => {
   it('page through the server 1,000 times at a time, from the last time of a full page', async () => {
-    const calls = { n: 0 };
-    const schedule = {
-      scheduleId: 's',
-      call: fakeMatchingTimes(perMinute, { calls }),
-      jitterMs: 0,
-      model: perMinute,
-    };
-    const from = new Date('2027-01-01T00:00:00Z');
-    const to = new Date('2027-01-03T00:00:00Z');
+    const { calls, schedule, from, to } = perMinuteServer();
     const all = await nominalFireTimes(schedule, from, to, Infinity);
     assert.equal(all.length, 2 * 1440 + 1, 'both ends inclusive');
     assert.deepEqual(iso(all), iso(fireTimesBetween(perMinute, from, new Date(to.getTime() + 1))));
@@ -45,15 +49,7 @@ describe('fire times from the server', () => {
   });
 
   it('ask the server for each page once while a walk moves forward through the window', async () => {
-    const calls = { n: 0 };
-    const schedule = {
-      scheduleId: 's',
-      call: fakeMatchingTimes(perMinute, { calls }),
-      jitterMs: 0,
-      model: perMinute,
-    };
-    const from = new Date('2027-01-01T00:00:00Z');
-    const to = new Date('2027-01-03T00:00:00Z');
+    const { calls, schedule, from, to } = perMinuteServer();
     const first = await nominalFireTimes(schedule, from, to, 1501);
     assert.equal(calls.n, 2);
     // The next stretch starts at the first time left over: 500 of its times are known already.
