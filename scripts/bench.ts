@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { freePort, startDevServer, type DevServer } from '../src/dev-server/dev-server';
+import type { DevServer } from '../src/dev-server/dev-server';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { installRuntime } from '../src/worker/runtime';
 import { buildBundles, type Bundles } from './bench/bundles';
@@ -15,6 +15,7 @@ import { openBenchDatabase, type BenchDatabase } from './bench/ours';
 import type { BenchContext } from './bench/context';
 import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
+import { BENCH_SERVER_DESCRIPTION as SERVER, startBenchDevServer } from './bench/fresh-server';
 import { memorySection } from './bench/memory';
 import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
 import { checkLine, markdownTable, writeReport, type Section } from './bench/report';
@@ -22,11 +23,6 @@ import { scaleApply } from './bench/scale-apply';
 import { scaleLag } from './bench/scale-lag';
 import { scaleRuns } from './bench/scale-runs';
 import { throughput, throughputSection, SYSTEMS, type System } from './bench/throughput';
-
-/** What the dev server is started with, for the report. */
-const SERVER =
-  'temporal server start-dev (in memory, headless) started by the bench, with --dynamic-config-value ' +
-  'worker.schedulerNamespaceStartWorkflowRPS=500 (default 30 starts/s per namespace) and frontend.namespaceRPS.visibility=1000';
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help')) {
@@ -43,7 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const started = await Promise.allSettled([
     buildBundles(),
     openBenchDatabase(),
-    freePort().then((port) => startDevServer({ cli, port, headless: true })),
+    startBenchDevServer(cli),
   ] as const);
   const [bundles, database, server] = started.map((r) =>
     r.status === 'fulfilled' ? r.value : undefined,

@@ -2,7 +2,8 @@
  * Benchmark 1, fire lag: N schedules firing every E seconds for D seconds; lag = the start of a
  * run's first activity (recorded inside it) minus the nominal fire time in the run's workflow id.
  * durable-cron (jobs applied with its apply, run by its worker pool) first, then the baseline (plain
- * schedules and a plain SDK worker with one no-op activity), one after the other on the same server.
+ * schedules and a plain SDK worker with one no-op activity), one after the other, each on a fresh
+ * dev server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { mapConcurrent } from '../../src/schedules/rpc';
 import type { BenchContext } from './context';
+import { withFreshContext } from './fresh-server';
 import { LAG_FILE_ENV, readLagFile } from './lag-record';
 import { applyBenchJobs, benchJobsFile, startOursPool } from './ours';
 import { delay, startProcesses } from './processes';
@@ -131,6 +133,11 @@ async function deleteSchedules(client: Client, ids: readonly string[]): Promise<
   });
 }
 
+/** {@link measureLag} on a fresh dev server of its own (nothing left by an earlier measurement). */
+export function measureLagFresh(ctx: BenchContext, system: LagSystem, size: LagSize): Promise<LagResult> {
+  return withFreshContext(ctx, 'dev', `lag-${size.tag}`, (fresh) => measureLag(fresh, system, size));
+}
+
 /** Runs the benchmark and returns its report section. */
 export async function fireLag(ctx: BenchContext): Promise<Section> {
   const { schedules, every, lagProcesses } = ctx.options;
@@ -138,8 +145,8 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
     `fire lag: ${schedules} schedules every ${every}s for ${ctx.options.duration}s, ${lagProcesses} worker process(es) each`,
   );
   const size = { schedules, every, duration: ctx.options.duration, tag: 'main' };
-  const ours = await measureLag(ctx, 'durable-cron', size);
-  const raw = await measureLag(ctx, 'raw SDK', size);
+  const ours = await measureLagFresh(ctx, 'durable-cron', size);
+  const raw = await measureLagFresh(ctx, 'raw SDK', size);
   const row = (r: LagResult) => [
     r.system,
     `${r.summary.count}/${r.expected}`,
@@ -182,7 +189,7 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
       },
     ],
     notes: [
-      `${schedules} schedules per system firing every ${every} s, fires of ${ctx.options.duration} s measured; the systems run one after the other on the same dev server, each with ${lagProcesses} worker process(es).`,
+      `${schedules} schedules per system firing every ${every} s, fires of ${ctx.options.duration} s measured; the systems run one after the other, each on a fresh dev server of its own, with ${lagProcesses} worker process(es).`,
       "Fires are measured from the first fire after every schedule has run once (at most 120 s after creation): a new schedule's own workflow may start well after the create call returns, and the first runs warm the workers up.",
       "Lag = the first activity's start, recorded inside it (Date.now()), minus the nominal fire time at the end of the run's workflow id.",
       'durable-cron: a one-step job type applied with its apply and run by its worker pool; baseline: plain Temporal schedules and a plain SDK worker running one no-op activity.',

@@ -5,15 +5,8 @@
  * (5) a re-apply with 10 % of the jobs changed. Seconds, RPCs by kind, and the CPU seconds the
  * dev server and this process spent in each phase (where the time goes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { startCluster } from '../../src/cluster/cluster';
-import { DEFAULT_POSTGRES_URL, dropClusterDatabases, parsePostgresUrl } from '../../src/cluster/databases';
-import { findOrBuildServerBinaries } from '../../src/cluster/server-binaries';
-import { freePort, startDevServer } from '../../src/dev-server/dev-server';
 import { loadJobModules } from '../../src/job-types/modules';
 import { parseJobsFile } from '../../src/jobs/load';
 import type { JobsFile } from '../../src/jobs/schema';
@@ -25,6 +18,7 @@ import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
 import { SCHEDULE_SYNC } from '../../src/search-attributes';
 import type { BenchContext } from './context';
 import { cpuSeconds } from './cpu';
+import { withFreshServer, type FreshServer } from './fresh-server';
 import { BENCH_JOBS_MODULE } from './ours';
 import { delay } from './processes';
 import type { Section } from './report';
@@ -75,69 +69,10 @@ export function applyJobsFile(count: number, changedEvery?: number): JobsFile {
   return parseJobsFile(`${lines.join('\n')}\n`, '<bench jobs>', registry);
 }
 
-/** A fresh Temporal server for one system: the dev server, or a two-node cluster on PostgreSQL. */
-interface ApplyServer {
-  /** The processes whose CPU counts as the server's. */
-  readonly pids: readonly number[];
-}
-
-async function withServer<T>(
-  ctx: BenchContext,
-  label: string,
-  body: (client: Client, server: ApplyServer) => Promise<T>,
-): Promise<T> {
-  if (ctx.options.applyServer === 'cluster') return withCluster(ctx, label, body);
-  const server = await startDevServer({ cli: ctx.temporalCli, port: await freePort(), headless: true });
-  try {
-    return await withClient(server.address, undefined, (client) =>
-      body(client, { pids: server.pid === undefined ? [] : [server.pid] }),
-    );
-  } finally {
-    await server.stop();
-  }
-}
-
-/** A fresh two-node cluster (its own databases, dropped afterwards). */
-async function withCluster<T>(
-  ctx: BenchContext,
-  label: string,
-  body: (client: Client, server: ApplyServer) => Promise<T>,
-): Promise<T> {
-  const binaries = await findOrBuildServerBinaries({ log: (line) => ctx.log(line) });
-  const name = `bench-${label}`;
-  const cluster = await startCluster({
-    binaries,
-    name,
-    stateDir: mkdtempSync(join(tmpdir(), `durable-cron-${name}-`)),
-  });
-  try {
-    return await withClient(cluster.connectionOptions.address, cluster.connectionOptions.tls, (client) =>
-      body(client, { pids: cluster.nodes.flatMap((n) => (n.pid === undefined ? [] : [n.pid])) }),
-    );
-  } finally {
-    await cluster.stop();
-    await dropClusterDatabases(parsePostgresUrl(DEFAULT_POSTGRES_URL), cluster.databases);
-    rmSync(cluster.stateDir, { recursive: true, force: true });
-  }
-}
-
-async function withClient<T>(
-  address: string,
-  tls: TLSConfig | undefined,
-  body: (client: Client) => Promise<T>,
-): Promise<T> {
-  const connection = await Connection.connect({ address, ...(tls ? { tls } : {}) });
-  try {
-    return await body(new Client({ connection }));
-  } finally {
-    await connection.close();
-  }
-}
-
 async function phase(
   jobs: number,
   name: ApplyPoint['phase'],
-  server: ApplyServer,
+  server: FreshServer,
   run: () => Promise<{ rpcCounts: Record<string, number>; failed: number }>,
 ): Promise<ApplyPoint> {
   const serverCpu = () => cpuSeconds(server.pids);
@@ -194,7 +129,8 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
       `  ${String(jobs).padStart(5)} jobs  ${p.phase.padEnd(24)} ${p.seconds.toFixed(2).padStart(7)} s  ${String(p.rpcs).padStart(5)} RPCs  server CPU ${p.serverCpuSeconds.toFixed(1)} s  client CPU ${p.clientCpuSeconds.toFixed(1)} s${p.failed ? `  ${p.failed} FAILED` : ''}`,
     );
   };
-  await withServer(ctx, `seq-${jobs}`, async (client, server) => {
+  await withFreshServer(ctx, ctx.options.applyServer, `seq-${jobs}`, async (server) => {
+    const { client } = server;
     add(
       await phase(jobs, 'sequential create', server, async () => {
         for (const options of creates) await client.schedule.create(options);
@@ -202,7 +138,8 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
       }),
     );
   });
-  await withServer(ctx, `par-${jobs}`, async (client, server) => {
+  await withFreshServer(ctx, ctx.options.applyServer, `par-${jobs}`, async (server) => {
+    const { client } = server;
     add(
       await phase(jobs, 'raw SDK parallel create', server, async () => {
         await mapConcurrent(creates, concurrency, async (options) => {
@@ -212,7 +149,8 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
       }),
     );
   });
-  await withServer(ctx, `apply-${jobs}`, async (client, server) => {
+  await withFreshServer(ctx, ctx.options.applyServer, `apply-${jobs}`, async (server) => {
+    const { client } = server;
     add(await phase(jobs, 'fresh apply', server, () => applyPhase(client, file, concurrency)));
     // Let the eventually consistent schedule list catch up, as it has by any later apply (≤ 60 s).
     const deadline = Date.now() + 60_000;

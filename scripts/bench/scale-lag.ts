@@ -1,10 +1,10 @@
 /**
  * Scale curve of fire lag: durable-cron's worker pool and the raw SDK baseline at growing numbers
  * of schedules (e.g. 100 / 300 / 1,000) that all fire at the same moments, one system after the
- * other on the same dev server (see fire-lag.ts for how lag is measured).
+ * other, each on a fresh dev server (see fire-lag.ts for how lag is measured).
  */
 import type { BenchContext } from './context';
-import { measureLag, type LagResult } from './fire-lag';
+import { measureLagFresh, type LagResult } from './fire-lag';
 import type { Section } from './report';
 import { ratio, type Summary } from './stats';
 
@@ -25,7 +25,7 @@ export async function scaleLag(ctx: BenchContext): Promise<Section> {
   const points: LagPoint[] = [];
   for (const schedules of lagSizes) {
     for (const system of ['durable-cron', 'raw SDK'] as const) {
-      const r: LagResult = await measureLag(ctx, system, {
+      const r: LagResult = await measureLagFresh(ctx, system, {
         schedules,
         every,
         duration,
@@ -67,7 +67,7 @@ export async function scaleLag(ctx: BenchContext): Promise<Section> {
       };
     }),
     notes: [
-      `At each size both systems have the given number of schedules, all firing every ${every} s at the same moments (a burst of that many starts), fires of ${duration} s measured once every schedule has run once; ${lagProcesses} worker process(es) per system; lag as in the fire-lag benchmark.`,
+      `At each size both systems have the given number of schedules, all firing every ${every} s at the same moments (a burst of that many starts), fires of ${duration} s measured once every schedule has run once; each system and size on a fresh dev server; ${lagProcesses} worker process(es) per system; lag as in the fire-lag benchmark.`,
     ],
     data: { points },
   };

@@ -14,6 +14,7 @@ import { JOB_ID } from '../../src/search-attributes';
 import type { StepData } from './bullmq-worker';
 import type { BenchContext } from './context';
 import { cpuSeconds } from './cpu';
+import { withFreshContext } from './fresh-server';
 import { MemorySampler, type MemoryResult } from './memory';
 import { benchJobsFile, startOursPool } from './ours';
 import { delay, startProcesses } from './processes';
@@ -202,52 +203,65 @@ function rank(x: System, y: System): number {
 export async function throughput(ctx: BenchContext, systems: readonly System[]): Promise<ThroughputResult[]> {
   const results: ThroughputResult[] = [];
   const { runs, batches, processes: counts } = ctx.options;
-  ctx.log(`throughput: ${batches} batch(es) of ${runs} runs x 3 no-op steps per system and process count`);
+  ctx.log(
+    `throughput: ${batches} batch(es) of ${runs} runs x 3 no-op steps per system and process count, a fresh dev server each`,
+  );
   for (const [index, processes] of counts.entries()) {
-    // durable-cron and the raw SDK take turns going first: the server's store grows with every batch.
+    // durable-cron and the raw SDK take turns going first, though each has a server of its own.
     const order = index % 2 === 0 ? systems : [...systems].sort((x, y) => rank(x, y));
     for (const system of order) {
-      const t0 = Date.now();
-      const workers = await START[system](ctx, processes);
-      ctx.log(
-        `  ${system.padEnd(13)} ${processes} process(es) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      const measure = (c: BenchContext) => measureConfiguration(c, system, processes);
+      results.push(
+        system === 'BullMQ'
+          ? await measure(ctx)
+          : await withFreshContext(ctx, 'dev', `tp-${processes}`, measure),
       );
-      const sampler = new MemorySampler(workers.pids);
-      const done: Batch[] = [];
-      const rssAfterBatchKb: number[][] = [];
-      try {
-        await delay(1_000);
-        for (let b = 1; b <= batches; b++) {
-          const tag = `tp-${system === 'durable-cron' ? 'ours' : system === 'raw SDK' ? 'raw' : 'bull'}-${processes}p-b${b}-${Date.now()}`;
-          const serverPids = system === 'BullMQ' || ctx.serverPid === undefined ? [] : [ctx.serverPid];
-          const cpu0 = { workers: cpuSeconds(workers.pids), server: cpuSeconds(serverPids) };
-          const measured = await workers.runBatch(tag);
-          const perRun = (seconds: number) => (seconds * 1000) / Math.max(measured.completed, 1);
-          const batch: Batch = {
-            ...measured,
-            workerCpuMsPerRun: perRun(cpuSeconds(workers.pids) - cpu0.workers),
-            ...(serverPids.length ? { serverCpuMsPerRun: perRun(cpuSeconds(serverPids) - cpu0.server) } : {}),
-          };
-          done.push(batch);
-          await delay(2_000);
-          rssAfterBatchKb.push(sampler.rssNow());
-          ctx.log(
-            `  ${system.padEnd(13)} ${processes} process(es) batch ${b}: ${batch.completed}/${batch.runs} runs in ${batch.seconds.toFixed(1)} s = ${batch.runsPerSecond.toFixed(1)} runs/s; CPU ms per run: workers ${batch.workerCpuMsPerRun?.toFixed(1)}, server ${batch.serverCpuMsPerRun?.toFixed(1) ?? '-'}`,
-          );
-        }
-      } finally {
-        const peakKb = sampler.stop();
-        await workers.stop();
-        results.push({
-          system,
-          processes,
-          batches: done,
-          memory: { system, processes, peakKb, rssAfterBatchKb },
-        });
-      }
     }
   }
   return results;
+}
+
+/** Every batch of one system with one process count, on the server of `ctx`. */
+async function measureConfiguration(
+  ctx: BenchContext,
+  system: System,
+  processes: number,
+): Promise<ThroughputResult> {
+  const { batches } = ctx.options;
+  const t0 = Date.now();
+  const workers = await START[system](ctx, processes);
+  ctx.log(
+    `  ${system.padEnd(13)} ${processes} process(es) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const sampler = new MemorySampler(workers.pids);
+  const done: Batch[] = [];
+  const rssAfterBatchKb: number[][] = [];
+  let peakKb: number[] = [];
+  try {
+    await delay(1_000);
+    for (let b = 1; b <= batches; b++) {
+      const tag = `tp-${system === 'durable-cron' ? 'ours' : system === 'raw SDK' ? 'raw' : 'bull'}-${processes}p-b${b}-${Date.now()}`;
+      const serverPids = system === 'BullMQ' || ctx.serverPid === undefined ? [] : [ctx.serverPid];
+      const cpu0 = { workers: cpuSeconds(workers.pids), server: cpuSeconds(serverPids) };
+      const measured = await workers.runBatch(tag);
+      const perRun = (seconds: number) => (seconds * 1000) / Math.max(measured.completed, 1);
+      const batch: Batch = {
+        ...measured,
+        workerCpuMsPerRun: perRun(cpuSeconds(workers.pids) - cpu0.workers),
+        ...(serverPids.length ? { serverCpuMsPerRun: perRun(cpuSeconds(serverPids) - cpu0.server) } : {}),
+      };
+      done.push(batch);
+      await delay(2_000);
+      rssAfterBatchKb.push(sampler.rssNow());
+      ctx.log(
+        `  ${system.padEnd(13)} ${processes} process(es) batch ${b}: ${batch.completed}/${batch.runs} runs in ${batch.seconds.toFixed(1)} s = ${batch.runsPerSecond.toFixed(1)} runs/s; CPU ms per run: workers ${batch.workerCpuMsPerRun?.toFixed(1)}, server ${batch.serverCpuMsPerRun?.toFixed(1) ?? '-'}`,
+      );
+    }
+  } finally {
+    peakKb = sampler.stop();
+    await workers.stop();
+  }
+  return { system, processes, batches: done, memory: { system, processes, peakKb, rssAfterBatchKb } };
 }
 
 /** The last batch of a result (the warm one). */
@@ -320,7 +334,7 @@ export function throughputSection(ctx: BenchContext, results: readonly Throughpu
     notes: [
       `${ctx.options.batches} consecutive batch(es) of ${ctx.options.runs} runs per row, each run three no-op steps in order, every run started at once (64 starts in flight; BullMQ: addBulk); runs/s = completed runs / (last close - first start) of the last batch (earlier batches are in the JSON report).`,
       "CPU ms per run: the CPU time (/proc user + system) the worker processes and the Temporal dev server used from the batch's first start until its last run closed (plus the moment it takes to see that), divided by the runs completed; on this 2-core machine a system whose workers and server together use about 2,000 CPU ms per second of batch is bound by the CPU.",
-      "durable-cron and the raw SDK take turns going first from one process count to the next, since the dev server's store grows with every batch.",
+      "Each Temporal row runs on a fresh dev server of its own (in memory), so no row pays for the runs an earlier one left in the server's store; durable-cron and the raw SDK still take turns going first from one process count to the next.",
       'durable-cron: its `bench-three` job type (the generic saga workflow, step interceptors, heartbeats) on its worker pool; raw SDK: a plain Worker running three no-op activities in a workflow; BullMQ: three chained jobs per run (each step adds the next before it completes), concurrency ' +
         `${ctx.options.bullmqConcurrency} per process.`,
       "What each guarantees at that speed: Temporal (durable-cron and raw SDK) records every step in the run's history on the server, so a run survives worker and server crashes and resumes where it was, and a workflow id (a fire) has exactly one run; BullMQ delivers each job at least once (a stalled job is retried, a crash between adding the next step and completing this one runs a step twice), keeps state only in Redis (lost on Redis data loss unless AOF with fsync), and has no per-fire dedupe unless job ids are set.",

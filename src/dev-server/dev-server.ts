@@ -34,7 +34,18 @@ export interface DevServerOptions {
   readonly stateDir?: string;
   /** How long to wait for the server to answer. @default 60 s */
   readonly startTimeoutMs?: number;
+  /** Dynamic config values (JSON-encoded) set on top of {@link DEV_DYNAMIC_CONFIG}, by key. */
+  readonly dynamicConfig?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * The dynamic config every dev server started here gets: schedules start at most 30 workflows/s
+ * per namespace by default, and visibility answers 10 queries/s; both raised for local bulk work.
+ */
+export const DEV_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
+  'worker.schedulerNamespaceStartWorkflowRPS': 500,
+  'frontend.namespaceRPS.visibility': 1000,
+};
 
 /** A running dev server. */
 export interface DevServer {
@@ -101,9 +112,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', options.dbFile);
   }
   for (const key of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
-  // Schedules start at most 30 workflows/s per namespace by default; raise it for local bulk work.
-  args.push('--dynamic-config-value', 'worker.schedulerNamespaceStartWorkflowRPS=500');
-  args.push('--dynamic-config-value', 'frontend.namespaceRPS.visibility=1000');
+  for (const [key, value] of Object.entries({ ...DEV_DYNAMIC_CONFIG, ...options.dynamicConfig })) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
 
   let child: ChildProcess;
   let logFile: string | undefined;

@@ -1,4 +1,5 @@
 /** `daily-summary` steps: summarize the fire time's day, then publish it as a file. */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { idempotencyKey, localDate, type StepContext } from '../../../src';
@@ -44,7 +45,8 @@ export function createSummaryActivities(deps: { dataDir: string }) {
         return { location, created: false };
       }
       await mkdir(dir, { recursive: true });
-      const tmp = `${location}.${process.pid}.tmp`;
+      // Unique per write: several runs of one day (backfilled fires) may publish at once.
+      const tmp = `${location}.${randomUUID()}.tmp`;
       await writeFile(
         tmp,
         JSON.stringify({ ...summary, customer: ctx.customer, env: ctx.env, idempotencyKey: key }, null, 2),

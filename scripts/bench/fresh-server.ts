@@ -1,0 +1,138 @@
+/**
+ * A fresh Temporal server for one measurement, so that no measurement pays for what an earlier
+ * one left in the server's store (closed runs, deleted schedules, visibility rows): a dev server
+ * in memory, or a two-node cluster on the local PostgreSQL with its own new databases.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { startCluster } from '../../src/cluster/cluster';
+import { DEFAULT_POSTGRES_URL, dropClusterDatabases, parsePostgresUrl } from '../../src/cluster/databases';
+import { findOrBuildServerBinaries } from '../../src/cluster/server-binaries';
+import {
+  DEV_DYNAMIC_CONFIG,
+  freePort,
+  startDevServer,
+  type DevServer,
+} from '../../src/dev-server/dev-server';
+import type { TemporalCli } from '../../src/dev-server/temporal-cli';
+import type { BenchContext } from './context';
+
+/**
+ * Dynamic config of every bench dev server on top of the dev server's own (DEV_DYNAMIC_CONFIG):
+ * the per-namespace system worker that runs every schedule's own workflow polls with 2 workflow
+ * and 2 activity pollers by default; with hundreds of schedules firing at once that worker, not
+ * the workers under test, was the bottleneck (a new schedule's first fire came up to 2 minutes
+ * late, and at 300 schedules every 30 s three in four fires of a 30 s window had not started a
+ * minute after it).
+ */
+export const BENCH_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
+  'worker.perNamespaceWorkerOptions': {
+    MaxConcurrentWorkflowTaskPollers: 16,
+    MaxConcurrentActivityTaskPollers: 16,
+  },
+};
+
+/** What the bench's dev servers run with, for the report. */
+export const BENCH_SERVER_DESCRIPTION =
+  'temporal server start-dev (in memory, headless) started by the bench, a fresh one per measurement, with ' +
+  Object.entries({ ...DEV_DYNAMIC_CONFIG, ...BENCH_DYNAMIC_CONFIG })
+    .map(([key, value]) => `--dynamic-config-value ${key}=${JSON.stringify(value)}`)
+    .join(' ') +
+  ' (defaults: 30 schedule starts/s per namespace, 10 visibility queries/s, 2 + 2 system worker pollers)';
+
+/** A dev server with the bench's dynamic config, on a free port, in memory, without the Web UI. */
+export async function startBenchDevServer(cli: TemporalCli): Promise<DevServer> {
+  return startDevServer({ cli, port: await freePort(), headless: true, dynamicConfig: BENCH_DYNAMIC_CONFIG });
+}
+
+/** The kinds of server a measurement can run on. */
+export type ServerKind = 'dev' | 'cluster';
+
+/** A fresh server, connected. */
+export interface FreshServer {
+  readonly client: Client;
+  /** Its gRPC address (a worker connects here). */
+  readonly address: string;
+  /** The processes whose CPU counts as the server's. */
+  readonly pids: readonly number[];
+}
+
+/**
+ * Starts a fresh server of `kind`, runs `body` against it, and stops it (dropping a cluster's
+ * databases) whatever `body` did.
+ */
+export async function withFreshServer<T>(
+  ctx: BenchContext,
+  kind: ServerKind,
+  label: string,
+  body: (server: FreshServer) => Promise<T>,
+): Promise<T> {
+  if (kind === 'cluster') return withCluster(ctx, label, body);
+  const server = await startBenchDevServer(ctx.temporalCli);
+  try {
+    const pids = server.pid === undefined ? [] : [server.pid];
+    return await withClient(server.address, undefined, (client) =>
+      body({ client, address: server.address, pids }),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The bench context pointed at a fresh server of `kind`: for measurements written against the
+ * context (its client, address and server pid).
+ */
+export async function withFreshContext<T>(
+  ctx: BenchContext,
+  kind: ServerKind,
+  label: string,
+  body: (fresh: BenchContext, server: FreshServer) => Promise<T>,
+): Promise<T> {
+  return withFreshServer(ctx, kind, label, (server) =>
+    body({ ...ctx, client: server.client, address: server.address, serverPid: server.pids[0] }, server),
+  );
+}
+
+async function withCluster<T>(
+  ctx: BenchContext,
+  label: string,
+  body: (server: FreshServer) => Promise<T>,
+): Promise<T> {
+  const binaries = await findOrBuildServerBinaries({ log: (line) => ctx.log(line) });
+  const name = `bench-${label}`;
+  const cluster = await startCluster({
+    binaries,
+    name,
+    stateDir: mkdtempSync(join(tmpdir(), `durable-cron-${name}-`)),
+  });
+  try {
+    const { address, tls } = cluster.connectionOptions;
+    return await withClient(address, tls, (client) =>
+      body({
+        client,
+        address,
+        pids: cluster.nodes.flatMap((n) => (n.pid === undefined ? [] : [n.pid])),
+      }),
+    );
+  } finally {
+    await cluster.stop();
+    await dropClusterDatabases(parsePostgresUrl(DEFAULT_POSTGRES_URL), cluster.databases);
+    rmSync(cluster.stateDir, { recursive: true, force: true });
+  }
+}
+
+async function withClient<T>(
+  address: string,
+  tls: TLSConfig | undefined,
+  body: (client: Client) => Promise<T>,
+): Promise<T> {
+  const connection = await Connection.connect({ address, ...(tls ? { tls } : {}) });
+  try {
+    return await body(new Client({ connection }));
+  } finally {
+    await connection.close();
+  }
+}
