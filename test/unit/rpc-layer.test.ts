@@ -1,18 +1,23 @@
 /**
- * The client RPC layer without a server: the retry policy given to the SDK's retry interceptor
+ * The client RPC layer without Temporal: the retry policy given to the SDK's retry interceptor
  * (which statuses, how many attempts, which delays) and RPC counting by kind (scopes, retries
- * counted from outside the caller's context, concurrent scopes kept apart).
- * schedules-apply.test.ts runs the same chain against a real server with injected faults.
+ * counted from outside the caller's context, concurrent scopes kept apart), then the production
+ * chain against a grpc-js server that fails on cue. schedules-apply.test.ts runs the same chain
+ * against a real Temporal server with injected faults.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   Metadata,
+  Server,
+  ServerCredentials,
   status,
   type InterceptingCall,
   type InterceptorOptions,
+  type ServiceDefinition,
   type StatusObject,
 } from '@grpc/grpc-js';
+import { Connection } from '@temporalio/client';
 import { clientInterceptors } from '../../src/connection';
 import {
   RPC_ATTEMPTS,
@@ -172,5 +177,85 @@ describe('RPC counting', () => {
     assert.equal(chain[0], rpcScopeInterceptor);
     assert.equal(chain[2], rpcCountInterceptor);
     assert.equal(chain[3], fault);
+  });
+});
+
+describe('the production chain against a failing server', () => {
+  const bytes = (b: Buffer) => b;
+  const method = (name: string) => ({
+    path: `${METHOD}${name}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: bytes,
+    requestDeserialize: bytes,
+    responseSerialize: bytes,
+    responseDeserialize: bytes,
+  });
+  type Reply = (err: Partial<StatusObject> | null, value?: Buffer) => void;
+  const seen = { create: 0, delete: 0 };
+  let server: Server;
+  let connection: Connection;
+
+  before(async () => {
+    server = new Server();
+    const service = {
+      GetSystemInfo: method('GetSystemInfo'),
+      CreateSchedule: method('CreateSchedule'),
+      DeleteSchedule: method('DeleteSchedule'),
+    } as ServiceDefinition;
+    server.addService(service, {
+      GetSystemInfo: (_: unknown, reply: Reply) => reply(null, Buffer.alloc(0)),
+      // Unavailable twice, then fine.
+      CreateSchedule: (_: unknown, reply: Reply) =>
+        ++seen.create <= 2
+          ? reply({ code: status.UNAVAILABLE, details: 'down' })
+          : reply(null, Buffer.alloc(0)),
+      // The server gives up every time.
+      DeleteSchedule: (_: unknown, reply: Reply) => {
+        seen.delete += 1;
+        reply({ code: status.DEADLINE_EXCEEDED, details: 'server gave up' });
+      },
+    });
+    const port = await new Promise<number>((done, fail) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) =>
+        err ? fail(err) : done(p),
+      ),
+    );
+    connection = await Connection.connect({
+      address: `127.0.0.1:${port}`,
+      interceptors: clientInterceptors(),
+    });
+  });
+  after(async () => {
+    await connection?.close();
+    server?.forceShutdown();
+  });
+
+  it('retries on gRPC callbacks and counts every attempt sent', async () => {
+    const counts = newRpcCounts();
+    await countRpcs(counts, () =>
+      connection.workflowService.createSchedule({ namespace: 'default', scheduleId: 'retried' }),
+    );
+    assert.equal(seen.create, 3);
+    assert.equal(counts.create, 3);
+
+    await assert.rejects(
+      countRpcs(counts, () =>
+        connection.workflowService.deleteSchedule({ namespace: 'default', scheduleId: 'x' }),
+      ),
+      (err: { code?: number }) => err.code === status.DEADLINE_EXCEEDED,
+    );
+    assert.equal(seen.delete, RPC_ATTEMPTS, 'the server gave up: retried up to the attempt bound');
+    assert.equal(counts.delete, RPC_ATTEMPTS);
+  });
+
+  it('does not retry DEADLINE_EXCEEDED for a call with a deadline of its own', async () => {
+    seen.delete = 0;
+    await assert.rejects(
+      connection.withDeadline(Date.now() + 60_000, () =>
+        connection.workflowService.deleteSchedule({ namespace: 'default', scheduleId: 'x' }),
+      ),
+    );
+    assert.equal(seen.delete, 1);
   });
 });
