@@ -1,17 +1,40 @@
 /**
  * Opening connections to Temporal, with errors mapped in one place: an unreachable server becomes
  * a one-line {@link TemporalUnavailableError} naming the address, within the connect timeout.
+ * A client connection carries durable-cron's one retry layer and its RPC counting
+ * ({@link clientInterceptors}).
  */
 import { connect as tcpConnect } from 'node:net';
+import type { Interceptor } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { dataConverterFor } from './codec';
 import type { ResolvedConfig } from './config';
 import { explainConnectError } from './connection-errors';
 import { TemporalAuthError, TemporalUnavailableError, errorMessage, type DurableCronError } from './errors';
+import { rpcRetryInterceptor } from './grpc-retry';
+import { rpcCountInterceptor, rpcScopeInterceptor } from './schedules/rpc';
 
 /** How long to wait for the server before giving up. @default 5 seconds */
 export const CONNECT_TIMEOUT_MS = 5_000;
+
+/** Options of {@link clientInterceptors}. */
+export interface ClientInterceptorsOptions {
+  /**
+   * Interceptors closest to the wire, below the retry layer and the counting: they see every
+   * attempt (tests inject faults here). @default none
+   */
+  readonly nearWire?: readonly Interceptor[];
+}
+
+/**
+ * The gRPC interceptors of a client connection, outermost first: the caller's RPC-count scope,
+ * the one retry layer (the SDK's retry interceptor with durable-cron's policy, see grpc-retry.ts),
+ * then the count of each attempt sent.
+ */
+export function clientInterceptors(options: ClientInterceptorsOptions = {}): Interceptor[] {
+  return [rpcScopeInterceptor, rpcRetryInterceptor(), rpcCountInterceptor, ...(options.nearWire ?? [])];
+}
 
 /** A connected client and the connection to close when done. */
 export interface ConnectedClient {
@@ -33,7 +56,11 @@ export async function connectClient(config: ResolvedConfig): Promise<ConnectedCl
   if (refused !== undefined) throw new TemporalUnavailableError(config.address, refused);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...config.connection, connectTimeout: CONNECT_TIMEOUT_MS });
+    connection = await Connection.connect({
+      ...config.connection,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      interceptors: clientInterceptors(),
+    });
   } catch (err) {
     throw await connectFailed(config, err);
   }

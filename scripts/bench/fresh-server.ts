@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { startCluster } from '../../src/cluster/cluster';
+import { clientInterceptors } from '../../src/connection';
 import { DEFAULT_POSTGRES_URL, dropClusterDatabases, parsePostgresUrl } from '../../src/cluster/databases';
 import { findOrBuildServerBinaries } from '../../src/cluster/server-binaries';
 import {
@@ -129,7 +130,12 @@ async function withClient<T>(
   tls: TLSConfig | undefined,
   body: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const connection = await Connection.connect({ address, ...(tls ? { tls } : {}) });
+  // durable-cron's own interceptors: its retry policy, and RPC counts taken on the wire.
+  const connection = await Connection.connect({
+    address,
+    ...(tls ? { tls } : {}),
+    interceptors: clientInterceptors(),
+  });
   try {
     return await body(new Client({ connection }));
   } finally {

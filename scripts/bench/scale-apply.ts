@@ -3,7 +3,9 @@
  * schedules created one at a time with the SDK, (2) the ceiling: the same creates with the raw SDK
  * in parallel at apply's concurrency, (3) a fresh apply, (4) a re-apply of the unchanged file,
  * (5) a re-apply with 10 % of the jobs changed. Seconds, RPCs by kind, and the CPU seconds the
- * dev server and this process spent in each phase (where the time goes).
+ * dev server and this process spent in each phase (where the time goes). Every phase runs on a
+ * connection with durable-cron's interceptors (its retry policy), and its RPCs are counted on the
+ * wire, retries included.
  */
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -13,7 +15,7 @@ import type { JobsFile } from '../../src/jobs/schema';
 import { executePlan } from '../../src/schedules/apply';
 import { encodeSync } from '../../src/schedules/definition';
 import { buildJobs, MANAGED_QUERY, planApply } from '../../src/schedules/plan';
-import { mapConcurrent } from '../../src/schedules/rpc';
+import { countRpcs, mapConcurrent, newRpcCounts, totalRpcs } from '../../src/schedules/rpc';
 import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
 import { SCHEDULE_SYNC } from '../../src/search-attributes';
 import type { BenchContext } from './context';
@@ -73,20 +75,21 @@ async function phase(
   jobs: number,
   name: ApplyPoint['phase'],
   server: FreshServer,
-  run: () => Promise<{ rpcCounts: Record<string, number>; failed: number }>,
+  run: () => Promise<{ failed: number }>,
 ): Promise<ApplyPoint> {
   const serverCpu = () => cpuSeconds(server.pids);
   const server0 = serverCpu();
   const client0 = process.cpuUsage();
+  const rpcCounts = newRpcCounts();
   const started = process.hrtime.bigint();
-  const { rpcCounts, failed } = await run();
+  const { failed } = await countRpcs(rpcCounts, run);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const client = process.cpuUsage(client0);
   return {
     jobs,
     phase: name,
     seconds,
-    rpcs: Object.values(rpcCounts).reduce((a, b) => a + b, 0),
+    rpcs: totalRpcs(rpcCounts),
     rpcCounts,
     serverCpuSeconds: serverCpu() - server0,
     clientCpuSeconds: (client.user + client.system) / 1e6,
@@ -105,15 +108,11 @@ function createOptions(file: JobsFile) {
   }));
 }
 
-async function applyPhase(
-  client: Client,
-  file: JobsFile,
-  concurrency: number,
-): Promise<{ rpcCounts: Record<string, number>; failed: number }> {
+async function applyPhase(client: Client, file: JobsFile, concurrency: number): Promise<{ failed: number }> {
   const rpc = new ScheduleRpc(client);
   const plan = await planApply(rpc, file, { taskQueue: TASK_QUEUE, project: 'bench', concurrency });
   const results = await executePlan(rpc, plan, { concurrency });
-  return { rpcCounts: { ...rpc.counts }, failed: results.filter((r) => r.error !== undefined).length };
+  return { failed: results.filter((r) => r.error !== undefined).length };
 }
 
 /** Measures every phase at `jobs` jobs. */
@@ -134,7 +133,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
     add(
       await phase(jobs, 'sequential create', server, async () => {
         for (const options of creates) await client.schedule.create(options);
-        return { rpcCounts: { create: creates.length }, failed: 0 };
+        return { failed: 0 };
       }),
     );
   });
@@ -145,7 +144,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
         await mapConcurrent(creates, concurrency, async (options) => {
           await client.schedule.create(options);
         });
-        return { rpcCounts: { create: creates.length }, failed: 0 };
+        return { failed: 0 };
       }),
     );
   });

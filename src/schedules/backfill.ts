@@ -57,11 +57,8 @@ export async function backfillExactlyOnce(
   options: BackfillOptions = {},
 ): Promise<BackfillReport> {
   const scheduleId = description.scheduleId;
-  const fireTimes = await nominalFireTimes(
-    serverSchedule(client, description),
-    from,
-    to,
-    MAX_BACKFILL_FIRES + 1,
+  const fireTimes = await rpc.counted(() =>
+    nominalFireTimes(serverSchedule(client, description), from, to, MAX_BACKFILL_FIRES + 1),
   );
   if (fireTimes.length > MAX_BACKFILL_FIRES) {
     throw new UsageError(
@@ -73,8 +70,7 @@ export async function backfillExactlyOnce(
   if (!options.force && fireTimes.length > 0) {
     // Visibility also finds runs under another workflow id (e.g. started before the action's
     // workflowId changed), which the start's id check cannot see.
-    const runs = await runsByFireTime(client, scheduleId, from, to);
-    rpc.counts.list += 1;
+    const runs = await rpc.counted(() => runsByFireTime(client, scheduleId, from, to));
     candidates = [];
     for (const t of fireTimes) {
       const seen = runs.get(t.toISOString())?.[0]?.workflowId;

@@ -89,10 +89,7 @@ export async function listSchedules(
   const summaries = (await rpc.list(listQuery(filters)))
     .filter((s) => filters.project === undefined || syncOf(s).project === filters.project)
     .sort((a, b) => (a.scheduleId < b.scheduleId ? -1 : 1));
-  const statuses = await mapConcurrent(summaries, 8, async (s) => {
-    rpc.counts.describe += s.info.recentActions.length > 0 ? 1 : 0;
-    return lastRunStatus(rpc.client, s);
-  });
+  const statuses = await mapConcurrent(summaries, 8, (s) => rpc.counted(() => lastRunStatus(rpc.client, s)));
   return summaries.map((s, i) => {
     const status = statuses[i];
     const [lastStatus, lastWorkflowId] = status?.ok ? status.value : [];
@@ -160,8 +157,7 @@ export async function scheduleDetails(
   now: Date = new Date(),
 ): Promise<ScheduleDetails> {
   const nextFireTimes = description.info.nextActionTimes.filter((t) => t >= now).slice(0, 10);
-  rpc.counts.list += 1;
-  const runs = await recentRuns(rpc.client, description.scheduleId);
+  const runs = await rpc.counted(() => recentRuns(rpc.client, description.scheduleId));
   const sync = syncOf(description);
   const pausedAt = description.state.paused ? sync.pausedAt : undefined;
   return {

@@ -14,7 +14,6 @@ import type { Client, ScheduleDescription } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time';
 import { fireTimesBetween, type SpecModel } from '../calendar';
 import { DurableCronError } from '../errors';
-import { withRetry } from './rpc';
 import { specModelOf } from './spec-model';
 
 /** Times the server returns per `ListScheduleMatchingTimes` call at most. */
@@ -33,18 +32,17 @@ export class FireTimesDisagreeError extends DurableCronError {
   }
 }
 
-/** One `ListScheduleMatchingTimes` call on `client` for `scheduleId`, retried when transient. */
+/** One `ListScheduleMatchingTimes` call on `client` for `scheduleId`. */
 export function matchingTimesCall(client: Client, scheduleId: string): MatchingTimesCall {
-  return (after, through) =>
-    withRetry(async () => {
-      const res = await client.workflowService.listScheduleMatchingTimes({
-        namespace: client.options.namespace,
-        scheduleId,
-        startTime: msNumberToTs(after.getTime()),
-        endTime: msNumberToTs(through.getTime()),
-      });
-      return (res.startTime ?? []).map((t) => tsToDate(t));
+  return async (after, through) => {
+    const res = await client.workflowService.listScheduleMatchingTimes({
+      namespace: client.options.namespace,
+      scheduleId,
+      startTime: msNumberToTs(after.getTime()),
+      endTime: msNumberToTs(through.getTime()),
     });
+    return (res.startTime ?? []).map((t) => tsToDate(t));
+  };
 }
 
 /**

@@ -1,22 +1,29 @@
 /**
- * Sending many schedule RPCs: counted by kind (so `apply` can report exactly what it sent),
- * retried when the error is transient, and run with bounded concurrency.
+ * Sending many RPCs: counted by kind where they go on the wire (so `apply` can report exactly what
+ * it sent, retries included), and run with bounded concurrency.
+ *
+ * Counting has two parts on a connection from `connectClient` (see `clientInterceptors`):
+ * {@link rpcScopeInterceptor} on top notes which counts the caller asked for (with
+ * {@link countRpcs}), and {@link rpcCountInterceptor} below the retry layer adds each attempt.
  */
-import { status as grpcStatus } from '@grpc/grpc-js';
-import { isGrpcServiceError } from '@temporalio/client';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { InterceptingCall, type Interceptor, type InterceptorOptions } from '@grpc/grpc-js';
 
 /**
- * The kinds of RPC apply and the schedule commands send (`start`: a workflow run a backfill
- * starts itself, see start-fires.ts).
+ * The kinds of RPC apply and the schedule commands send: `list` (schedules or workflow runs),
+ * `describe` (a schedule or a run), `create`/`update`/`delete`/`patch` (a schedule), `start` (a
+ * workflow run a backfill starts itself, see start-fires.ts), `matchingTimes` (a schedule's fire
+ * times as the server computes them, see matching-times.ts).
  */
-export type RpcKind = 'list' | 'describe' | 'create' | 'update' | 'delete' | 'patch' | 'start';
+export type RpcKind =
+  'list' | 'describe' | 'create' | 'update' | 'delete' | 'patch' | 'start' | 'matchingTimes';
 
 /** RPCs sent, by kind (retries included). */
 export type RpcCounts = Record<RpcKind, number>;
 
 /** A fresh set of zero counts. */
 export function newRpcCounts(): RpcCounts {
-  return { list: 0, describe: 0, create: 0, update: 0, delete: 0, patch: 0, start: 0 };
+  return { list: 0, describe: 0, create: 0, update: 0, delete: 0, patch: 0, start: 0, matchingTimes: 0 };
 }
 
 /** Total RPCs of a count set. */
@@ -24,55 +31,69 @@ export function totalRpcs(counts: RpcCounts): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-const TRANSIENT = new Set<number>([
-  grpcStatus.UNAVAILABLE,
-  grpcStatus.DEADLINE_EXCEEDED,
-  grpcStatus.RESOURCE_EXHAUSTED,
-  grpcStatus.ABORTED,
+const WORKFLOW_SERVICE = '/temporal.api.workflowservice.v1.WorkflowService/';
+
+const KIND_OF_METHOD = new Map<string, RpcKind>([
+  ['ListSchedules', 'list'],
+  ['ListWorkflowExecutions', 'list'],
+  ['DescribeSchedule', 'describe'],
+  ['DescribeWorkflowExecution', 'describe'],
+  ['CreateSchedule', 'create'],
+  ['UpdateSchedule', 'update'],
+  ['DeleteSchedule', 'delete'],
+  ['PatchSchedule', 'patch'],
+  ['StartWorkflowExecution', 'start'],
+  ['ListScheduleMatchingTimes', 'matchingTimes'],
 ]);
 
-/** The gRPC status code of an error or of its causes, if any. */
-export function grpcCodeOf(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth += 1) {
-    if (isGrpcServiceError(e)) return e.code;
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number' && (e as { details?: unknown }).details !== undefined) return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+/**
+ * The kind of a gRPC method, e.g. `create` for
+ * `/temporal.api.workflowservice.v1.WorkflowService/CreateSchedule`; undefined for methods of no
+ * kind (those are not counted).
+ */
+export function rpcKindOf(methodPath: string): RpcKind | undefined {
+  if (!methodPath.startsWith(WORKFLOW_SERVICE)) return undefined;
+  return KIND_OF_METHOD.get(methodPath.slice(WORKFLOW_SERVICE.length));
 }
 
-/** True for errors worth retrying: the server was busy, unreachable for a moment, or timed out. */
-export function isTransient(err: unknown): boolean {
-  const code = grpcCodeOf(err);
-  return code !== undefined && TRANSIENT.has(code);
-}
-
-/** Retry settings. */
-export interface RetryOptions {
-  /** Attempts in all, the first included. @default 5 */
-  readonly attempts?: number;
-  /** Delay before the first retry, doubled each time. @default 200 ms */
-  readonly initialDelayMs?: number;
-}
+// The count sets of the countRpcs scopes the current code runs in, innermost last.
+const scopes = new AsyncLocalStorage<readonly RpcCounts[]>();
 
 /**
- * Runs `call`, retrying transient errors with exponential backoff.
- * @throws the last error, or the first one that is not transient
+ * Runs `body`, adding every RPC it sends through a connection from `connectClient` to `counts`
+ * (and to the counts of enclosing scopes). Scopes of other operations, even concurrent ones on the
+ * same connection, are not affected.
  */
-export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 5;
-  let delay = options.initialDelayMs ?? 200;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= attempts || !isTransient(err)) throw err;
-      await new Promise((done) => setTimeout(done, delay));
-      delay *= 2;
-    }
-  }
+export async function countRpcs<T>(counts: RpcCounts, body: () => Promise<T>): Promise<T> {
+  const outer = scopes.getStore() ?? [];
+  if (outer.includes(counts)) return body();
+  return scopes.run([...outer, counts], body);
 }
+
+// Per call: the counts its attempts go to (keyed by the options the retry layer passes down).
+const callCounts = new WeakMap<InterceptorOptions, readonly RpcCounts[]>();
+
+/**
+ * Client interceptor, above the retry layer: notes the caller's {@link countRpcs} scopes for the
+ * call. It runs when the call is made, in the caller's context; retries run later, from gRPC's.
+ */
+export const rpcScopeInterceptor: Interceptor = (options, nextCall) => {
+  const counts = scopes.getStore();
+  if (counts === undefined || rpcKindOf(options.method_definition.path) === undefined) {
+    return new InterceptingCall(nextCall(options));
+  }
+  const own = { ...options };
+  callCounts.set(own, counts);
+  return new InterceptingCall(nextCall(own));
+};
+
+/** Client interceptor, below the retry layer: counts each attempt of a call that was noted. */
+export const rpcCountInterceptor: Interceptor = (options, nextCall) => {
+  const counts = callCounts.get(options);
+  const kind = rpcKindOf(options.method_definition.path);
+  if (counts && kind) for (const c of counts) c[kind] += 1;
+  return new InterceptingCall(nextCall(options));
+};
 
 /**
  * Runs `task` for every item with at most `concurrency` in flight; never rejects: each result

@@ -1,7 +1,7 @@
 /**
  * The schedule calls durable-cron makes (and the workflow starts of its backfills), each counted
- * and retried on transient errors. Counting lets `apply` prove what it sent (an unchanged file: no
- * create or update calls).
+ * on the wire into {@link ScheduleRpc.counts}. Counting lets `apply` prove what it sent (an
+ * unchanged file: no create or update calls). Retries are the connection's (see grpc-retry.ts).
  */
 import {
   ScheduleNotFoundError as SdkScheduleNotFoundError,
@@ -12,51 +12,50 @@ import {
   type ScheduleUpdateOptions,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { newRpcCounts, withRetry, type RetryOptions, type RpcCounts } from './rpc';
+import { countRpcs, newRpcCounts, type RpcCounts } from './rpc';
 
 /** Page size of schedule list calls. */
 export const LIST_PAGE_SIZE = 1000;
 
-/** Counted, retried schedule calls on one client. */
+/**
+ * Counted schedule calls on one client. The counts hold what was sent on a connection from
+ * `connectClient` (retries included); on a connection without its interceptors they stay zero.
+ */
 export class ScheduleRpc {
-  /** RPCs sent so far, by kind. */
+  /** RPCs sent so far through this object, by kind. */
   readonly counts: RpcCounts = newRpcCounts();
 
-  constructor(
-    readonly client: Client,
-    private readonly retry: RetryOptions = {},
-  ) {}
+  constructor(readonly client: Client) {}
+
+  /** Runs `body` with the RPCs it sends added to {@link counts}: calls made outside this class. */
+  counted<T>(body: () => Promise<T>): Promise<T> {
+    return countRpcs(this.counts, body);
+  }
 
   /** Every schedule matching `query` (all when undefined). */
   async list(query?: string): Promise<ScheduleSummary[]> {
-    return withRetry(async () => {
+    return this.counted(async () => {
       const found: ScheduleSummary[] = [];
       for await (const s of this.client.schedule.list({ query, pageSize: LIST_PAGE_SIZE })) found.push(s);
-      // The server returns a next-page token whenever a page is full, so this is the exact count.
-      this.counts.list += Math.floor(found.length / LIST_PAGE_SIZE) + 1;
       return found;
-    }, this.retry);
+    });
   }
 
   /** The schedule's description, or undefined when there is no such schedule. */
   async describe(scheduleId: string): Promise<ScheduleDescription | undefined> {
-    return withRetry(async () => {
-      this.counts.describe += 1;
+    return this.counted(async () => {
       try {
         return await this.client.schedule.getHandle(scheduleId).describe();
       } catch (err) {
         if (err instanceof SdkScheduleNotFoundError) return undefined;
         throw err;
       }
-    }, this.retry);
+    });
   }
 
   /** Creates a schedule. @throws ScheduleAlreadyRunning when the id exists */
   async create(options: ScheduleOptions): Promise<void> {
-    await withRetry(async () => {
-      this.counts.create += 1;
-      await this.client.schedule.create(options);
-    }, this.retry);
+    await this.counted(() => this.client.schedule.create(options));
   }
 
   /**
@@ -67,17 +66,12 @@ export class ScheduleRpc {
     scheduleId: string,
     fn: (current: ScheduleDescription) => ScheduleUpdateOptions,
   ): Promise<void> {
-    await withRetry(async () => {
-      this.counts.describe += 1;
-      this.counts.update += 1;
-      await this.client.schedule.getHandle(scheduleId).update(fn);
-    }, this.retry);
+    await this.counted(() => this.client.schedule.getHandle(scheduleId).update(fn));
   }
 
   /** Deletes a schedule; false when it did not exist. */
   async delete(scheduleId: string): Promise<boolean> {
-    return withRetry(async () => {
-      this.counts.delete += 1;
+    return this.counted(async () => {
       try {
         await this.client.schedule.getHandle(scheduleId).delete();
         return true;
@@ -85,15 +79,12 @@ export class ScheduleRpc {
         if (err instanceof SdkScheduleNotFoundError) return false;
         throw err;
       }
-    }, this.retry);
+    });
   }
 
   /** Runs one patch call (trigger, backfill, pause, unpause) on a schedule. */
   async patch(run: () => Promise<void>): Promise<void> {
-    await withRetry(async () => {
-      this.counts.patch += 1;
-      await run();
-    }, this.retry);
+    await this.counted(run);
   }
 
   /**
@@ -101,9 +92,6 @@ export class ScheduleRpc {
    * @throws the SDK's WorkflowExecutionAlreadyStartedError when the reuse policy refuses the id
    */
   async start(workflowType: string, options: WorkflowStartOptions): Promise<void> {
-    await withRetry(async () => {
-      this.counts.start += 1;
-      await this.client.workflow.start(workflowType, options);
-    }, this.retry);
+    await this.counted(() => this.client.workflow.start(workflowType, options));
   }
 }

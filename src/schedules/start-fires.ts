@@ -125,8 +125,7 @@ export async function startFiresOnce(
   const outcomes = await mapConcurrent(fireTimes, options.concurrency ?? 8, async (fireTime) => {
     if (options.dryRun) {
       if (options.force) return 'started';
-      rpc.counts.describe += 1;
-      return (await fireHasRun(rpc.client, prefix, fireTime)) ? 'skipped' : 'started';
+      return (await rpc.counted(() => fireHasRun(rpc.client, prefix, fireTime))) ? 'skipped' : 'started';
     }
     try {
       await withSetupHint(() =>
@@ -135,7 +134,8 @@ export async function startFiresOnce(
       return 'started';
     } catch (err) {
       // The server's answer to "this fire already has a run": the outcome we want, not a failure.
-      // (A start retried after a lost reply also lands here: the fire then ran once, as reported.)
+      // (A start retried after a lost reply resends its request id: the server answers with the run
+      // it started, or the retry lands here; either way the fire ran once.)
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 'skipped';
       throw err;
     }

@@ -2,7 +2,8 @@
  * `apply` against a real dev server: the round trip (what describe shows is what the file
  * says), idempotence proven by the RPCs sent and by the server's update times, one update per
  * changed job, --dry-run, paused state, --prune that never touches foreign schedules, retries of
- * transient errors, partial failure and the second apply that finishes it, and progress.
+ * transient errors by the production interceptor chain (counted on the wire), partial failure and
+ * the second apply that finishes it, and progress.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
 import { after, before, describe, it } from 'node:test';
+import { clientInterceptors } from '../../src/connection';
+import { RPC_ATTEMPTS } from '../../src/grpc-retry';
 import { parseJobsFile } from '../../src/jobs/load';
 import { executePlan } from '../../src/schedules/apply';
 import { scheduleSpecFor } from '../../src/schedules/build';
@@ -284,9 +287,10 @@ describe('apply: jobs as code', () => {
   it('retries transient errors; a partial failure reports what changed, and a second apply finishes', async () => {
     const flaky = `flaky-${s}`;
     const broken = `broken-${s}`;
+    const gone = `gone-${s}`;
     const fine = `fine-${s}`;
     const text = roundTripFile(
-      [flaky, broken, fine]
+      [flaky, broken, gone, fine]
         .map((id) => `  - {id: ${id}, type: daily-summary, customer: c, env: e, schedule: {every: 1h}}\n`)
         .join(''),
     ).replace(/ {2}- id: rt-5-[\s\S]*?(?= {2}- \{id: flaky)/, '');
@@ -294,17 +298,19 @@ describe('apply: jobs as code', () => {
     const faults = faultInterceptor([
       { method: 'CreateSchedule', contains: flaky, code: status.UNAVAILABLE, times: 2 },
       { method: 'CreateSchedule', contains: broken, code: status.INVALID_ARGUMENT, times: Infinity },
+      { method: 'CreateSchedule', contains: gone, code: status.UNAVAILABLE, times: Infinity },
     ]);
+    // The production chain (count scope, retry, count per attempt), the faults below it on the wire.
     const connection = await Connection.connect({
       address: temporal.config.address,
-      interceptors: [faults.interceptor],
+      interceptors: clientInterceptors({ nearWire: [faults.interceptor] }),
     });
     try {
-      const rpc = new ScheduleRpc(new Client({ connection }), { initialDelayMs: 20 });
+      const rpc = new ScheduleRpc(new Client({ connection }));
       const plan = await planApply(rpc, file, { taskQueue: temporal.config.taskQueue, project: RT_PROJECT });
       assert.deepEqual(
         plan.changes.map((c) => `${c.action} ${c.jobId}`),
-        [`create ${flaky}`, `create ${broken}`, `create ${fine}`],
+        [`create ${flaky}`, `create ${broken}`, `create ${gone}`, `create ${fine}`],
       );
       const results = await executePlan(rpc, plan);
       assert.deepEqual(
@@ -312,22 +318,30 @@ describe('apply: jobs as code', () => {
         [
           [flaky, true],
           [broken, false],
+          [gone, false],
           [fine, true],
         ],
       );
       assert.match(results[1]?.error ?? '', /create schedule/i);
+      assert.match(results[2]?.error ?? '', /create schedule/i);
       assert.equal(faults.hits.get(flaky), 2, 'the flaky create failed twice, then was retried to success');
+      assert.equal(faults.hits.get(broken), 1, 'INVALID_ARGUMENT is not retried');
+      assert.equal(faults.hits.get(gone), RPC_ATTEMPTS, 'one retry layer: the attempts of one policy');
       assert.equal(
         rpc.counts.create,
-        3 + 1 + 1,
-        'flaky: 3 attempts; broken: not transient, 1 attempt; fine: 1',
+        3 + 1 + RPC_ATTEMPTS + 1,
+        'counted per attempt: flaky 3, broken 1, gone every attempt, fine 1',
       );
+      assert.equal(rpc.counts.list, 1, 'one page of the schedule list');
     } finally {
       await connection.close();
     }
     const second = await apply(write('partial.yaml', text));
-    assert.deepEqual(second.changes, [{ jobId: broken, action: 'create' }]);
-    assert.equal(second.rpcs.create, 1);
+    assert.deepEqual(second.changes, [
+      { jobId: broken, action: 'create' },
+      { jobId: gone, action: 'create' },
+    ]);
+    assert.equal(second.rpcs.create, 2);
   });
 
   it('shows progress for more than 50 changes', async () => {

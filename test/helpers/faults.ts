@@ -1,6 +1,8 @@
 /**
  * Fault injection for tests against a real server: a gRPC client interceptor that fails chosen
- * calls with a chosen status before they reach the server. Everything else goes through.
+ * calls with a chosen status before they reach the server. Everything else goes through. Put it
+ * closest to the wire (`clientInterceptors({ nearWire: [...] })`), so the production retry layer
+ * and RPC counting above it see each injected failure as a failed attempt.
  */
 import { InterceptingCall, Metadata, type Interceptor } from '@grpc/grpc-js';
 import type { InterceptingListener } from '@grpc/grpc-js/build/src/call-interface';
@@ -37,6 +39,8 @@ export function faultInterceptor(faults: Fault[]): { interceptor: Interceptor; h
           fault.times -= 1;
           failed = true;
           hits.set(fault.contains, (hits.get(fault.contains) ?? 0) + 1);
+          // As gRPC ends a unary call that got no reply: an empty message, then the status.
+          saved.listener.onReceiveMessage(null);
           saved.listener.onReceiveStatus({
             code: fault.code,
             details: 'injected fault',

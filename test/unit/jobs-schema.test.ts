@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { status } from '@grpc/grpc-js';
 import { parseJobsFile, parseJobsText } from '../../src/jobs/load';
 import { formatWarning, lintJobsFile } from '../../src/jobs/lint';
 import { scheduleOptionsFor } from '../../src/schedules/build';
@@ -11,7 +10,7 @@ import {
   encodeSync,
   hashDefinition,
 } from '../../src/schedules/definition';
-import { isTransient, mapConcurrent, withRetry } from '../../src/schedules/rpc';
+import { mapConcurrent } from '../../src/schedules/rpc';
 import { specMeaning, specModelOf } from '../../src/schedules/spec-model';
 import { fireTimesBetween } from '../../src/calendar';
 import { shopRegistry } from '../helpers/jobs';
@@ -164,31 +163,6 @@ describe('change detection', () => {
 });
 
 describe('rpc helpers', () => {
-  it('retries transient gRPC errors only', async () => {
-    let calls = 0;
-    const transient = Object.assign(new Error('busy'), { code: status.UNAVAILABLE, details: 'busy' });
-    const value = await withRetry(
-      () => {
-        calls += 1;
-        return calls < 3 ? Promise.reject(new Error('wrapped', { cause: transient })) : Promise.resolve('ok');
-      },
-      { initialDelayMs: 1 },
-    );
-    assert.equal(value, 'ok');
-    assert.equal(calls, 3);
-    const permanent = Object.assign(new Error('bad'), { code: status.INVALID_ARGUMENT, details: 'bad' });
-    assert.equal(isTransient(permanent), false);
-    calls = 0;
-    await assert.rejects(
-      withRetry(() => {
-        calls += 1;
-        return Promise.reject(permanent);
-      }),
-      /bad/,
-    );
-    assert.equal(calls, 1);
-  });
-
   it('runs with bounded concurrency and collects every outcome', async () => {
     let inFlight = 0;
     let peak = 0;
