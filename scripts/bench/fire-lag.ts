@@ -78,7 +78,7 @@ export async function measureLag(ctx: BenchContext, system: LagSystem, size: Lag
     // start well after the create call returned (the server works through hundreds of them), and the
     // first runs warm the workers up (each loads its workflow code on its first task).
     const created = Date.now();
-    const warmDeadline = created + 120_000;
+    const warmDeadline = created + warmUpLimitMs(schedules);
     const warmed = () => new Set(readLagFile(file).map((r) => r.workflowId.slice(0, -FIRE_SUFFIX))).size;
     while (warmed() < schedules && Date.now() < warmDeadline) await delay(500);
     ctx.log(
@@ -103,6 +103,11 @@ export async function measureLag(ctx: BenchContext, system: LagSystem, size: Lag
     delete process.env[LAG_FILE_ENV];
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How long to wait for every new schedule to run once: 2 minutes, or 150 ms per schedule if longer. */
+export function warmUpLimitMs(schedules: number): number {
+  return Math.max(120_000, schedules * 150);
 }
 
 async function createSchedules(
@@ -190,7 +195,7 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
     ],
     notes: [
       `${schedules} schedules per system firing every ${every} s, fires of ${ctx.options.duration} s measured; the systems run one after the other, each on a fresh dev server of its own, with ${lagProcesses} worker process(es).`,
-      "Fires are measured from the first fire after every schedule has run once (at most 120 s after creation): a new schedule's own workflow may start well after the create call returns, and the first runs warm the workers up.",
+      `Fires are measured from the first fire after every schedule has run once (waiting at most ${Math.round(warmUpLimitMs(schedules) / 1000)} s after creation): a new schedule's own workflow may start well after the create call returns, and the first runs warm the workers up.`,
       "Lag = the first activity's start, recorded inside it (Date.now()), minus the nominal fire time at the end of the run's workflow id.",
       'durable-cron: a one-step job type applied with its apply and run by its worker pool; baseline: plain Temporal schedules and a plain SDK worker running one no-op activity.',
     ],
