@@ -9,10 +9,14 @@
 import { status as grpcStatus, type Interceptor, type StatusObject } from '@grpc/grpc-js';
 import { isRetryableError, makeGrpcRetryInterceptor, type GrpcRetryOptions } from '@temporalio/client';
 
-/** Attempts per RPC, the first included. */
-export const RPC_ATTEMPTS = 5;
+/**
+ * Attempts per RPC, the first included: with the delays below about 20 s of patience, the SDK's
+ * own default, which rides out a server restart and a loaded server's slow schedule queries
+ * (describing a schedule asks its workflow; with 5 attempts, ~3 s, a loaded machine failed it).
+ */
+export const RPC_ATTEMPTS = 10;
 /** Delay before the first retry; doubled before each further one (±20 % jitter). */
-export const RPC_FIRST_RETRY_DELAY_MS = 200;
+export const RPC_FIRST_RETRY_DELAY_MS = 100;
 /** Delay before the first retry of a call the server refused as overloaded (RESOURCE_EXHAUSTED). */
 export const RPC_FIRST_BUSY_RETRY_DELAY_MS = 1_000;
 /** Longest delay between two attempts. */

@@ -86,18 +86,18 @@ describe('retry policy', () => {
     assert.equal(retryableDecider(1, statusOf(status.INVALID_ARGUMENT)), false);
   });
 
-  it('backs off from 200 ms doubling (1 s for an overloaded server), at most 5 s, ±20 %', () => {
+  it('backs off from 100 ms doubling (1 s for an overloaded server), at most 5 s, ±20 %', () => {
     const middle = (attempt: number, code: status) => retryDelayMs(attempt, statusOf(code), 0.5);
     assert.deepEqual(
       [1, 2, 3, 4].map((a) => middle(a, status.UNAVAILABLE)),
-      [200, 400, 800, 1600],
+      [100, 200, 400, 800],
     );
     assert.deepEqual(
       [1, 2, 3, 4].map((a) => middle(a, status.RESOURCE_EXHAUSTED)),
       [1000, 2000, 4000, RPC_MAX_RETRY_DELAY_MS],
     );
-    assert.equal(retryDelayMs(1, statusOf(status.UNAVAILABLE), 0), 160);
-    assert.ok(retryDelayMs(1, statusOf(status.UNAVAILABLE), 0.999) < 240);
+    assert.equal(retryDelayMs(1, statusOf(status.UNAVAILABLE), 0), 80);
+    assert.ok(retryDelayMs(1, statusOf(status.UNAVAILABLE), 0.999) < 120);
   });
 });
 
