@@ -116,9 +116,9 @@ export interface WallClock {
   weekday: number;
 }
 
-function wallOf(zone: Zone, ms: number): WallClock {
-  const whole = Math.floor(ms / SECOND) * SECOND;
-  const d = new Date(whole + offsetOf(zone, whole));
+/** The fields of a wall-clock time given as milliseconds of that wall time read as UTC. */
+export function wallFields(localMs: number): WallClock {
+  const d = new Date(localMs);
   return {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,
@@ -128,6 +128,11 @@ function wallOf(zone: Zone, ms: number): WallClock {
     second: d.getUTCSeconds(),
     weekday: d.getUTCDay(),
   };
+}
+
+function wallOf(zone: Zone, ms: number): WallClock {
+  const whole = Math.floor(ms / SECOND) * SECOND;
+  return wallFields(whole + offsetOf(zone, whole));
 }
 
 /**

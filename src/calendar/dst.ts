@@ -6,6 +6,7 @@
 import {
   compileCalendar,
   wallClock,
+  wallFields,
   zoneOffsetMs,
   type CompiledCalendar,
   type WallClock,
@@ -64,19 +65,6 @@ function transitions(timeZone: string, from: number, to: number): Transition[] {
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
-
-function wallFields(localMs: number): WallClock {
-  const d = new Date(localMs);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    weekday: d.getUTCDay(),
-  };
-}
 
 const dateText = (w: WallClock): string => `${w.year}-${pad(w.month)}-${pad(w.day)}`;
 

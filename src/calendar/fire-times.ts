@@ -6,6 +6,7 @@
  */
 import { compileCalendar, daysInMonth, MAX_CALENDAR_YEAR, type CompiledCalendar } from './calendar.js';
 import type { CalendarFields, Range } from './cron.js';
+import { formatFireTime } from '../rfc3339';
 
 /** The parts of a schedule spec that decide its nominal fire times. */
 export interface SpecModel {
@@ -86,7 +87,7 @@ function compileSpec(spec: SpecModel): CompiledSpec {
         if (!skips.some((s) => s.matches(nominal))) return nominal;
         if (skipped >= MAX_SKIPPED_CANDIDATES) {
           throw new SpecError(
-            `skip calendars excluded ${skipped} consecutive candidate times after ${new Date(afterMs).toISOString()}`,
+            `skip calendars excluded ${skipped} consecutive candidate times after ${formatFireTime(new Date(afterMs))}`,
           );
         }
         after = nominal;

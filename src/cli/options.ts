@@ -3,6 +3,7 @@
  * loads nothing heavy. A bad value throws a {@link UsageError} naming the flag, the value and what
  * is valid, before the command runs.
  */
+import { DURATION_FORMS, parseDuration } from '../duration';
 import { UsageError } from '../errors';
 
 /** Collects a repeatable, comma-separable option such as `--jobs a --jobs b,c` (commander `argParser`). */
@@ -48,5 +49,28 @@ export function choiceArg<const T extends string>(flag: string, values: readonly
     const found = values.find((v) => v.toLowerCase() === value.trim().toLowerCase());
     if (found === undefined) throw new UsageError(`${flag} '${value}' is not one of ${values.join(', ')}`);
     return found;
+  };
+}
+
+/**
+ * Parser of a repeatable, comma-separable flag whose entries are each one of `values` (any case):
+ * `--status failed,compensated --status running`. Returns the values as listed, without repeats.
+ */
+export function choiceListArg<const T extends string>(
+  flag: string,
+  values: readonly T[],
+): (value: string, previous: T[] | undefined) => T[] {
+  const one = choiceArg(flag, values);
+  return (value, previous) => [
+    ...new Set([...(previous ?? []), ...value.split(',').map((v) => one(v.trim()))]),
+  ];
+}
+
+/** Parser of a duration flag such as `--grace 30s` (see {@link parseDuration}); returns milliseconds. */
+export function durationArg(flag: string): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) throw new UsageError(`${flag} '${value}' is not a duration: ${DURATION_FORMS}`);
+    return ms;
   };
 }

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { RunsListFlags, RunsShowFlags } from './commands/runs';
 import { configFrom } from './context';
-import { integerArg } from './options';
+import { RUN_STATUSES } from '../runs/filter';
+import { choiceListArg, integerArg } from './options';
 import type { Output } from './output';
 
 /** The runs commands' module, imported when one of them runs. */
@@ -22,7 +23,8 @@ export function registerRunsCommands(program: Command, output: Output): void {
     .option('--type <name>', 'job type')
     .option(
       '--status <status>',
-      'running, completed, failed, canceled, terminated, timed-out or compensated (comma-separated for any of several)',
+      'running, completed, failed, canceled, terminated, timed-out or compensated (comma-separated or repeated for any of several)',
+      choiceListArg('--status', RUN_STATUSES),
     )
     .option('--since <time>', 'started at or after: RFC 3339 (2026-11-20T00:00:00Z) or relative (24h, 7d)')
     .option('--until <time>', 'started at or before: RFC 3339 or relative')

@@ -16,7 +16,7 @@ import type { SetupFlags } from './commands/setup';
 import type { StartFlags } from './commands/start';
 import type { WorkerFlags } from './commands/worker';
 import { LOG_FORMATS, LOG_LEVELS } from '../worker/log';
-import { choiceArg, collectList, integerArg, portArg } from './options';
+import { choiceArg, collectList, durationArg, integerArg, portArg } from './options';
 import { registerRunsCommands } from './program-runs';
 import { registerScheduleCommands } from './program-schedules';
 import type { Output } from './output';
@@ -232,7 +232,9 @@ export function buildProgram(output: Output): Command {
     .option('--data-dir <path>', 'directory for file-based job effects', '.data')
     .option('--database-url <url>', "jobs' PostgreSQL database (env DATABASE_URL; default: embedded)")
     .addOption(
-      new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown').default('30s'),
+      new Option('--grace <duration>', 'time in-flight activities get to finish on shutdown, e.g. 30s, 2m')
+        .argParser(durationArg('--grace'))
+        .default(30_000, '30s'),
     )
     .option(
       '--metrics-port <port>',

@@ -7,7 +7,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { COMMAND_RESERVED_PREFIX, runCommand, type CommandSpec } from '../../activities/command';
 import { parseDuration } from '../duration';
-import { duration, strictObject } from '../jobs/zod-helpers';
+import { byteCount, duration, strictObject } from '../jobs/zod-helpers';
 import { defineJob } from './define';
 import { checkStepInput } from './step-input';
 
@@ -72,11 +72,7 @@ export const commandInput = strictObject({
   vars: vars.default({}),
   timeout: duration({ ms: 1, label: '1ms' }).default('10m'),
   killGrace: duration().default('10s'),
-  outputTailBytes: z
-    .int({ error: `must be a number of bytes, at most ${MAX_OUTPUT_TAIL_BYTES} (64 KiB)` })
-    .min(0, 'must be at least 0')
-    .max(MAX_OUTPUT_TAIL_BYTES, `must be at most ${MAX_OUTPUT_TAIL_BYTES} (64 KiB)`)
-    .default(4096),
+  outputTailBytes: byteCount(MAX_OUTPUT_TAIL_BYTES, '64 KiB', 4096),
 }).superRefine((input, ctx) => {
   for (const name of input.env) {
     if (name in input.vars) {

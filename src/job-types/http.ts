@@ -12,7 +12,7 @@ import {
   type StatusRange,
 } from '../../activities/http';
 import { parseDuration } from '../duration';
-import { duration, strictObject } from '../jobs/zod-helpers';
+import { byteCount, duration, strictObject } from '../jobs/zod-helpers';
 import { defineJob } from './define';
 import { checkStepInput } from './step-input';
 
@@ -116,11 +116,7 @@ export const httpInput = strictObject({
   timeout: duration({ ms: 1, label: '1ms' })
     .refine((s) => (parseDuration(s) ?? 0) <= MAX_HTTP_TIMEOUT_MS, { error: 'must be at most 10m' })
     .default('30s'),
-  maxResponseBytes: z
-    .int({ error: `must be a number of bytes, at most ${MAX_RESPONSE_BYTES_LIMIT} (10 MiB)` })
-    .min(0, 'must be at least 0')
-    .max(MAX_RESPONSE_BYTES_LIMIT, `must be at most ${MAX_RESPONSE_BYTES_LIMIT} (10 MiB)`)
-    .default(1024 * 1024),
+  maxResponseBytes: byteCount(MAX_RESPONSE_BYTES_LIMIT, '10 MiB', 1024 * 1024),
 }).superRefine((input, ctx) => {
   if (input.body !== undefined && (input.method === 'GET' || input.method === 'HEAD')) {
     ctx.addIssue({

@@ -6,6 +6,7 @@
 import { fireTimesBetween, wallClock } from '../calendar';
 import { scheduleSpecFor, DEFAULT_TIMEZONE } from '../schedules/build';
 import { specModelOf, specSummary } from '../schedules/spec-model';
+import { formatFireTime } from '../rfc3339';
 import type { LoadedJobsFile } from './load';
 
 const END_OF_TIME = new Date(8.64e15);
@@ -47,14 +48,14 @@ export function schedulePreviews(loaded: LoadedJobsFile, now: Date = new Date())
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** A fire time as the job's wall clock with the zone, then UTC: `2026-12-02 02:00:00 Asia/Shanghai (2026-12-01T18:00:00Z)`. */
-export function formatFireTime(t: Date, timeZone: string): string {
+export function formatLocalFireTime(t: Date, timeZone: string): string {
   const w = wallClock(timeZone, t);
   const wall = `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
-  return `${wall} ${timeZone} (${t.toISOString().replace('.000Z', 'Z')})`;
+  return `${wall} ${timeZone} (${formatFireTime(t)})`;
 }
 
 /** The lines `validate` prints for one job: its schedule in words, then its next fire times. */
 export function formatPreview(p: SchedulePreview): string[] {
-  const next = p.nextFireTimes.map((t) => `  next: ${formatFireTime(t, p.timezone)}`);
+  const next = p.nextFireTimes.map((t) => `  next: ${formatLocalFireTime(t, p.timezone)}`);
   return [`${p.jobId}: ${p.schedule} (${p.timezone})`, ...(next.length > 0 ? next : ['  next: never'])];
 }

@@ -31,3 +31,15 @@ export function duration(min?: { ms: number; label: string }) {
     }
   });
 }
+
+/**
+ * A whole number of bytes from 0 to `max`, `fallback` when absent.
+ * @param label `max` as people say it in messages, e.g. `64 KiB`
+ */
+export function byteCount(max: number, label: string, fallback: number) {
+  return z
+    .int({ error: `must be a number of bytes, at most ${max} (${label})` })
+    .min(0, 'must be at least 0')
+    .max(max, `must be at most ${max} (${label})`)
+    .default(fallback);
+}

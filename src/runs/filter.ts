@@ -56,7 +56,8 @@ export interface RunsFilterFlags {
   env?: string;
   job?: string;
   type?: string;
-  status?: string;
+  /** Checked by the option's parser (`choiceListArg`). */
+  status?: readonly RunStatus[];
   since?: string;
   until?: string;
   firedFrom?: string;
@@ -80,7 +81,7 @@ export function parseRunsFilter(flags: RunsFilterFlags, now: Date = new Date()):
     env: text('env', flags.env),
     job: text('job', flags.job),
     type: text('type', flags.type),
-    statuses: flags.status === undefined ? undefined : parseStatuses(flags.status),
+    statuses: flags.status,
     since: parseTimeFlag('since', flags.since, now),
     until: parseTimeFlag('until', flags.until, now),
     firedFrom: parseTimeFlag('fired-from', flags.firedFrom, now),
@@ -133,16 +134,6 @@ export function rawQuery(query: string | undefined): string | undefined {
   if (quoteChar !== undefined) throw problem(`has an unclosed ${quoteChar} quote`, quoteAt);
   if (depth > 0) throw problem("has an unclosed '('", opened.at(-1) ?? 0);
   return query;
-}
-
-function parseStatuses(value: string): RunStatus[] {
-  const parts = value.split(',').map((s) => s.trim().toLowerCase());
-  for (const part of parts) {
-    if (!(RUN_STATUSES as readonly string[]).includes(part)) {
-      throw new UsageError(`--status '${part}' is not one of ${RUN_STATUSES.join(', ')}`);
-    }
-  }
-  return [...new Set(parts)] as RunStatus[];
 }
 
 /** Visibility stores fire times in a form a whole-second literal does not compare equal to. */

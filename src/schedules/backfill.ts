@@ -7,6 +7,7 @@
  */
 import type { Client, ScheduleDescription } from '@temporalio/client';
 import { UsageError } from '../errors';
+import { formatFireTime } from '../rfc3339';
 import { runsByFireTime } from './fire-runs';
 import { nominalFireTimes, serverSchedule } from './matching-times';
 import type { ScheduleRpc } from './schedule-rpc';
@@ -62,7 +63,7 @@ export async function backfillExactlyOnce(
   );
   if (fireTimes.length > MAX_BACKFILL_FIRES) {
     throw new UsageError(
-      `the window ${from.toISOString()} to ${to.toISOString()} holds more than ${MAX_BACKFILL_FIRES} fire times of '${scheduleId}'; use a shorter window`,
+      `the window ${formatFireTime(from)} to ${formatFireTime(to)} holds more than ${MAX_BACKFILL_FIRES} fire times of '${scheduleId}'; use a shorter window`,
     );
   }
   const skipped: { fireTime: Date; workflowId: string }[] = [];

@@ -14,6 +14,7 @@ import type { Client, ScheduleDescription } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time';
 import { fireTimesBetween, type SpecModel } from '../calendar';
 import { DurableCronError } from '../errors';
+import { formatFireTime } from '../rfc3339';
 import { specModelOf } from './spec-model';
 
 /** Times the server returns per `ListScheduleMatchingTimes` call at most. */
@@ -138,18 +139,18 @@ export async function nominalFireTimes(
   const server = await pager.times(after, last ? through : to, nominal.length + 1);
   const disagree = (detail: string): FireTimesDisagreeError =>
     new FireTimesDisagreeError(
-      `the server's fire times of '${schedule.scheduleId}' from ${from.toISOString()} do not match its spec: ${detail}`,
+      `the server's fire times of '${schedule.scheduleId}' from ${formatFireTime(from)} do not match its spec: ${detail}`,
       schedule.scheduleId,
     );
   if (!last && server.length > 0) {
     throw disagree(
-      `the server lists ${server[0]?.toISOString()}, the spec has no fire up to ${to.toISOString()}`,
+      `the server lists ${server[0] ? formatFireTime(server[0]) : 'none'}, the spec has no fire up to ${formatFireTime(to)}`,
     );
   }
   nominal.forEach((n, i) => {
     const j = server[i];
     if (j === undefined || j < n || j.getTime() >= n.getTime() + schedule.jitterMs) {
-      throw disagree(`nominal ${n.toISOString()} has server time ${j?.toISOString() ?? 'none'}`);
+      throw disagree(`nominal ${formatFireTime(n)} has server time ${j ? formatFireTime(j) : 'none'}`);
     }
   });
   return nominal;

@@ -14,7 +14,7 @@ import {
   type ScheduleSpecDescription,
 } from '@temporalio/client/lib/schedule-types';
 import { describeCalendar, type CalendarFields, type Range, type SpecModel } from '../calendar';
-import { msOf } from './durations';
+import { formatDuration, msOf } from '../duration';
 
 type AnyCalendar = CalendarSpec | CalendarSpecDescription;
 type Loose = unknown;
@@ -126,21 +126,9 @@ export function specSummary(spec: ScheduleSpec | ScheduleSpecDescription): strin
   const parts = [
     ...model.calendars.map(describeCalendar),
     ...model.intervals.map(
-      (i) => `every ${formatMs(i.everyMs)}${i.offsetMs ? ` +${formatMs(i.offsetMs)}` : ''}`,
+      (i) => `every ${formatDuration(i.everyMs)}${i.offsetMs ? ` +${formatDuration(i.offsetMs)}` : ''}`,
     ),
   ];
   if (model.skip.length > 0) parts.push(`skip ${model.skip.length} calendar(s)`);
   return parts.join('; ') || '(none)';
-}
-
-function formatMs(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }

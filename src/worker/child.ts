@@ -59,7 +59,8 @@ async function run(start: StartMessage): Promise<void> {
       registry,
       deps: { ...opened.deps, ...start.permissions },
       bundle: { codePath: start.bundlePath },
-      shutdownGraceTime: start.grace,
+      // In milliseconds: the SDK reads a string with `ms`, which has no chained units such as `1m30s`.
+      shutdownGraceTime: start.graceMs,
       limits: start.limits,
       extraActivities,
       failureInjection: start.failureInjection,

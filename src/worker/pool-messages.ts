@@ -12,7 +12,10 @@ export interface StartMessage {
   readonly config: ResolvedConfig;
   /** The workflow bundle the supervisor built once. */
   readonly bundlePath: string;
+  /** The grace time as written in logs, e.g. `30s`. */
   readonly grace: string;
+  /** {@link grace} in milliseconds. */
+  readonly graceMs: number;
   readonly limits: WorkerLimits;
   readonly dataDir: string;
   readonly logLevel: string;

@@ -150,6 +150,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       config,
       bundlePath,
       grace: options.grace,
+      graceMs: options.graceMs,
       limits: options.limits ?? {},
       dataDir: options.dataDir,
       logLevel: options.logLevel,

@@ -39,8 +39,8 @@ export interface CreateWorkerOptions {
   readonly registry: JobTypeRegistry;
   /** A prebuilt bundle, in memory or as a file; bundled on the spot when absent. */
   readonly bundle?: WorkflowBundleOption;
-  /** How long in-flight activities may finish after shutdown starts. @default 30s */
-  readonly shutdownGraceTime?: string;
+  /** How long in-flight activities may finish after shutdown starts (milliseconds, or `ms` text such as `30s`). @default 30s */
+  readonly shutdownGraceTime?: string | number;
   readonly limits?: WorkerLimits;
   /** Activities added to (or replacing) the job types' activities. Tests only. */
   readonly extraActivities?: Record<string, ActivityFunction>;

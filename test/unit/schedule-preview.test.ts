@@ -41,4 +41,12 @@ describe('validate: schedule previews', () => {
     ]);
     assert.match(previews[2]?.schedule ?? '', /at 09:00 every day; skip 1 calendar\(s\)/);
   });
+
+  it('say intervals as durations are written, in the largest units', () => {
+    const ninety = `jobs:
+  - {id: ninety, type: daily-summary, customer: c, env: e, schedule: {every: 90m, offset: 90s}}
+`;
+    const [preview] = schedulePreviews(parseJobsText(ninety, 'j.yaml', shopRegistry()), now);
+    assert.equal(preview?.schedule, 'every 1h30m +1m30s');
+  });
 });

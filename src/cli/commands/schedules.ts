@@ -88,8 +88,8 @@ export async function runSchedulesDescribe(
       searchAttributes: undefined,
       pausedAt: details.pausedAt,
       project: details.project ?? null,
-      nextFireTimes: details.nextFireTimes,
-      recentRuns: details.recentRuns,
+      nextFireTimes: details.nextFireTimes.map(formatFireTime),
+      recentRuns: details.recentRuns.map((r) => ({ ...r, fireTime: formatFireTime(r.fireTime) })),
     });
     return;
   }
@@ -113,8 +113,8 @@ export async function runSchedulesDescribe(
     output.out(`  skip:          ${c.comment ? `${c.comment} ` : ''}(${describeCalendar(c)})`);
   output.out(`  timezone:      ${model.timeZone}`);
   output.out(`  jitter:        ${formatDuration(msOf(d.spec.jitter ?? 0))}`);
-  if (d.spec.startAt) output.out(`  startAt:       ${d.spec.startAt.toISOString()}`);
-  if (d.spec.endAt) output.out(`  endAt:         ${d.spec.endAt.toISOString()}`);
+  if (d.spec.startAt) output.out(`  startAt:       ${formatFireTime(d.spec.startAt)}`);
+  if (d.spec.endAt) output.out(`  endAt:         ${formatFireTime(d.spec.endAt)}`);
   output.out('Policies:');
   output.out(`  overlap:       ${d.policies.overlap}`);
   output.out(`  catchupWindow: ${formatDuration(d.policies.catchupWindow)}`);
@@ -165,7 +165,10 @@ export async function runSchedulesUnpause(
     unpauseSchedule(rpc.client, rpc, id, config.namespace, { note: flags.note, catchUp: flags.catchUp }),
   );
   if (flags.json) {
-    printJson(output, r);
+    printJson(
+      output,
+      r.catchUp ? { ...r, catchUp: { ...backfillJson(r.catchUp), since: r.catchUp.since } } : r,
+    );
     return;
   }
   output.out(r.changed ? `Unpaused ${id}.` : `${id} was not paused.`);
@@ -205,11 +208,27 @@ export async function runSchedulesBackfill(
     }),
   );
   if (flags.json)
-    printJson(output, { ...report, dryRun: flags.dryRun === true, force: flags.force === true });
+    printJson(output, {
+      ...backfillJson(report),
+      dryRun: flags.dryRun === true,
+      force: flags.force === true,
+    });
   else {
     printBackfill(output, report);
     if (flags.dryRun) output.out('Dry run: nothing was started.');
   }
+}
+
+/** A backfill report as `--json` prints it: fire times in the one form users read them. */
+function backfillJson(r: BackfillReport) {
+  return {
+    scheduleId: r.scheduleId,
+    from: formatFireTime(r.from),
+    to: formatFireTime(r.to),
+    fireTimes: r.fireTimes.map(formatFireTime),
+    started: r.started.map(formatFireTime),
+    skipped: r.skipped.map((s) => ({ fireTime: formatFireTime(s.fireTime), workflowId: s.workflowId })),
+  };
 }
 
 function printBackfill(output: Output, r: BackfillReport): void {

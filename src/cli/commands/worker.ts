@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../../config';
 import { connectClient } from '../../connection';
 import { checkAllowHttpEntry } from '../../../activities/http';
 import { UsageError } from '../../errors';
-import { DURATION_FORMS, parseDuration } from '../../duration';
+import { formatDuration } from '../../duration';
 import { checkWorkflowBundle } from '../../worker/bundle-file';
 import { StructuredLogger, type LogFormat } from '../../worker/log';
 import { defaultProcesses, startWorkerPool } from '../../worker/pool';
@@ -19,7 +19,8 @@ import type { Output } from '../output';
 /** Flags of `worker`. */
 export interface WorkerFlags {
   dataDir: string;
-  grace: string;
+  /** Milliseconds (parsed by the option's parser). */
+  grace: number;
   logLevel: string;
   logFormat: LogFormat;
   /** The integers are checked by the options' parsers. */
@@ -65,9 +66,8 @@ export async function runWorker(
   const allowCommand = flags.allowCommand ?? settings.allowCommand ?? false;
   const logLevel = parseLogLevel(flags.logLevel);
   const logFormat = flags.logFormat;
-  const graceMs = parseDuration(flags.grace);
-  if (graceMs === undefined)
-    throw new UsageError(`--grace '${flags.grace}' is not a duration: ${DURATION_FORMS}`);
+  const graceMs = flags.grace;
+  const grace = formatDuration(graceMs);
   const processes = flags.processes ?? defaultProcesses();
   const limits = {
     maxActivities: flags.maxActivities,
@@ -93,7 +93,7 @@ export async function runWorker(
   const pool = await startWorkerPool({
     config,
     processes,
-    grace: flags.grace,
+    grace,
     graceMs,
     limits,
     dataDir: flags.dataDir,
@@ -118,7 +118,7 @@ export async function runWorker(
   });
   await new Promise<void>((done) => {
     const stop = (signal: NodeJS.Signals) => {
-      logger.info('signal received; draining', { signal, grace: flags.grace });
+      logger.info('signal received; draining', { signal, grace });
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
       // A second signal while draining is ignored by design: the grace period bounds the drain.
