@@ -12,6 +12,7 @@ import { applyJobs } from '../../src/schedules/apply';
 import { openActivityDeps } from '../../src/worker/deps';
 import { StructuredLogger } from '../../src/worker/log';
 import { startWorkerPool } from '../../src/worker/pool';
+import type { WorkerLimits } from '../../src/worker/worker';
 import { delay } from './processes';
 
 /** The compiled bench jobs module. */
@@ -50,13 +51,17 @@ export interface OursPool {
   stop(): Promise<void>;
 }
 
-/** Starts `durable-cron worker`'s pool in this process and waits (at most 120 s) until every process polls. */
+/**
+ * Starts `durable-cron worker`'s pool in this process and waits (at most 120 s) until every process
+ * polls; `limits` as `--max-activities`/`--max-workflows`/`--max-cached-workflows` would set them.
+ */
 export async function startOursPool(
   address: string,
   taskQueue: string,
   processes: number,
   workflowBundle: string,
   databaseUrl: string,
+  limits?: WorkerLimits,
 ): Promise<OursPool> {
   const dataDir = mkdtempSync(join(tmpdir(), 'durable-cron-bench-'));
   const pool = await startWorkerPool({
@@ -70,6 +75,7 @@ export async function startOursPool(
     logger: new StructuredLogger({ level: 'WARN', format: 'text' }),
     jobs: [BENCH_JOBS_MODULE],
     workflowBundle,
+    ...(limits ? { limits } : {}),
   });
   const stop = async () => {
     await pool.drain();

@@ -10,6 +10,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { Queue } from 'bullmq';
 import { scheduleOptionsFor } from '../../src/schedules/build';
 import { mapConcurrent } from '../../src/schedules/rpc';
+import type { WorkerLimits } from '../../src/worker/worker';
 import { JOB_ID } from '../../src/search-attributes';
 import type { StepData } from './bullmq-worker';
 import type { BenchContext } from './context';
@@ -46,7 +47,8 @@ export interface ThroughputResult {
   readonly memory: MemoryResult;
 }
 
-interface Workers {
+/** Worker processes of one system, ready to run batches. */
+export interface Workers {
   readonly pids: number[];
   stop(): Promise<void>;
   runBatch(batch: string): Promise<Batch>;
@@ -93,9 +95,16 @@ async function temporalBatch(
   return { runs, completed, seconds, runsPerSecond: completed / seconds };
 }
 
-async function oursWorkers(ctx: BenchContext, processes: number): Promise<Workers> {
+async function oursWorkers(ctx: BenchContext, processes: number, limits?: WorkerLimits): Promise<Workers> {
   const taskQueue = `bench-tp-ours-${processes}`;
-  const pool = await startOursPool(ctx.address, taskQueue, processes, ctx.bundles.ours, ctx.databaseUrl);
+  const pool = await startOursPool(
+    ctx.address,
+    taskQueue,
+    processes,
+    ctx.bundles.ours,
+    ctx.databaseUrl,
+    limits,
+  );
   const job = benchJobsFile('tp', 'bench-three', 1, 3600).jobs[0];
   if (!job) throw new Error('bench jobs file has no job');
   const action = scheduleOptionsFor(job, taskQueue).action;
@@ -187,7 +196,14 @@ async function bullmqWorkers(ctx: BenchContext, processes: number): Promise<Work
   };
 }
 
-const START: Record<System, (ctx: BenchContext, processes: number) => Promise<Workers>> = {
+/**
+ * Starts the worker processes of each system (all polling when it resolves); `limits` apply to
+ * durable-cron's processes only.
+ */
+export const START: Record<
+  System,
+  (ctx: BenchContext, processes: number, limits?: WorkerLimits) => Promise<Workers>
+> = {
   'durable-cron': oursWorkers,
   'raw SDK': rawWorkers,
   BullMQ: bullmqWorkers,

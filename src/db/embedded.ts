@@ -15,7 +15,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type * as pglite from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -65,7 +66,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   });
   const opening = (async () => {
     if (!options.dataDir.startsWith('memory://')) await mkdir(options.dataDir, { recursive: true });
-    db = await PGlite.create(options.dataDir);
+    db = await loadPGlite().create(options.dataDir);
     return db;
   })();
   open(opening);
@@ -87,6 +88,15 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       await db?.close();
     },
   };
+}
+
+/**
+ * PGlite, loaded on first use: only the process that serves the embedded database needs it, not
+ * the worker processes that connect to it (each would otherwise load its module graph for nothing).
+ */
+function loadPGlite(): typeof PGlite {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@electric-sql/pglite') as typeof pglite).PGlite;
 }
 
 /** FIFO mutex over PGlite's single session. */
