@@ -56,6 +56,7 @@ const FULL = {
   every: 10,
   duration: 180,
   runs: 2000,
+  processes: [1, 2],
   applySizes: [100, 1000, 5000],
   runsSizes: [1000, 10_000, 50_000],
   lagSizes: [100, 300, 1000],
@@ -63,15 +64,16 @@ const FULL = {
   scaleDuration: 60,
 };
 const QUICK = {
-  schedules: 30,
-  every: 5,
-  duration: 10,
+  schedules: 20,
+  every: 3,
+  duration: 6,
   runs: 100,
+  processes: [1],
   applySizes: [20, 100],
   runsSizes: [100, 500],
   lagSizes: [10, 30],
-  scaleEvery: 5,
-  scaleDuration: 5,
+  scaleEvery: 3,
+  scaleDuration: 3,
 };
 
 /** Bad flags: the message names the flag and its valid values. */
@@ -86,7 +88,7 @@ export const USAGE = `npm run bench [-- flags]
   --duration S            fire lag: seconds of fires measured per system (default ${FULL.duration}, quick ${QUICK.duration})
   --lag-processes N       fire lag: worker processes per system (default 1)
   --runs M                throughput: runs per batch (default ${FULL.runs}, quick ${QUICK.runs})
-  --processes LIST        throughput: worker process counts, e.g. 1,2 (default 1,2)
+  --processes LIST        throughput: worker process counts, e.g. 1,2 (default ${FULL.processes.join(',')}, quick ${QUICK.processes.join(',')})
   --batches N             throughput: consecutive batches per configuration (default 2)
   --bullmq-concurrency N  jobs per BullMQ worker process at once (default 100)
   --redis URL             Redis for BullMQ (default redis://127.0.0.1:6379)
@@ -162,7 +164,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   const list = (flag: string, fallback: readonly number[]) =>
     values.has(flag) ? (values.get(flag) ?? '').split(',').map((p) => positiveInt(flag, p)) : fallback;
-  const processes = list('processes', [1, 2]);
+  const processes = list('processes', base.processes);
   return {
     only: only as BenchmarkName[],
     quick,
