@@ -61,8 +61,10 @@ describe('bench flags', () => {
     assert.equal(full.runs, 2000);
     assert.deepEqual(full.processes, [1, 2]);
     const quick = parseBenchArgs(['--quick', '--runs', '50', '--only', 'throughput,memory']);
-    assert.equal(quick.schedules, 30);
+    assert.equal(quick.schedules, 20);
     assert.equal(quick.runs, 50);
+    assert.deepEqual(quick.processes, [1], 'quick: one worker process');
+    assert.deepEqual(parseBenchArgs(['--quick', '--processes', '1,2']).processes, [1, 2]);
     assert.deepEqual(quick.only, ['throughput', 'memory']);
     assert.deepEqual(full.applySizes, [100, 1000, 5000]);
     assert.deepEqual(full.runsSizes, [1000, 10_000, 50_000]);
