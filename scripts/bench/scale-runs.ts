@@ -20,8 +20,11 @@ import { median, timeProcess, type ProcessTiming } from './timed-process';
 const BIN = join(__dirname, '..', '..', 'src', 'cli', 'bin.js');
 const SCHEDULE_ID = 'scale-runs';
 const TASK_QUEUE = 'bench-scale-runs';
-/** Whole-process runs per command and size (the median is reported): fewer for the large, slow ones. */
-const repeatsAt = (size: number) => (size <= 10_000 ? 3 : 1);
+/**
+ * Whole-process runs per command and size (the median is reported): fewer for the large, slow
+ * ones, and one in a quick run (a smoke check).
+ */
+const repeatsAt = (size: number, quick: boolean) => (quick || size > 10_000 ? 1 : 3);
 
 /** The commands measured. */
 export const RUNS_COMMANDS = [
@@ -197,7 +200,7 @@ async function measureWindow(ctx: BenchContext, size: number, t0: number): Promi
   const points: RunsPoint[] = [];
   for (const command of RUNS_COMMANDS) {
     const timings: ProcessTiming[] = [];
-    for (let i = 0; i < repeatsAt(size); i++) timings.push(await commands[command]());
+    for (let i = 0; i < repeatsAt(size, ctx.options.quick); i++) timings.push(await commands[command]());
     let rows = timings[0]?.rows ?? 0;
     if (command.startsWith('durable-cron audit')) {
       const report = JSON.parse(timings[0]?.stdout ?? '{}') as AuditJson;
