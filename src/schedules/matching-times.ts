@@ -50,11 +50,6 @@ export function matchingTimesCall(client: Client, scheduleId: string): MatchingT
  * Pages through one schedule's server times, {@link MAX_MATCHING_TIMES_PER_CALL} per call, and
  * remembers the run of times it fetched last: a walk that moves forward through a window (the
  * audit's chunks, each asking for one time more than it keeps) asks the server for each page once.
- *
- * With `concurrency` above 1, after a full page it asks for the next windows of the same span
- * side by side (a year of a per-minute job is 526 pages). Only for a schedule without jitter: the
- * server steps from the previous time it returned, so a jittered fire whose nominal time lies
- * before a window's start and whose jittered time after it would be missed by that window.
  */
 export class MatchingTimesPager {
   /** Every server time in (knownAfter, knownThrough], in order. */
@@ -62,10 +57,7 @@ export class MatchingTimesPager {
   private knownAfter = Infinity;
   private knownThrough = -Infinity;
 
-  constructor(
-    private readonly call: MatchingTimesCall,
-    private readonly concurrency = 1,
-  ) {}
+  constructor(private readonly call: MatchingTimesCall) {}
 
   /** The server's times in (after, through], at most `limit` (the earliest). */
   async times(after: Date, through: Date, limit: number): Promise<Date[]> {
@@ -76,33 +68,12 @@ export class MatchingTimesPager {
       out = this.known.filter((d) => d.getTime() > a && d.getTime() <= t);
       cursor = Math.min(this.knownThrough, t);
     }
-    // Once a page came back full, windows of its span go side by side.
-    let span: number | undefined;
     while (out.length < limit && cursor < t) {
-      if (span === undefined || this.concurrency <= 1) {
-        const page = await this.call(new Date(cursor), through);
-        out.push(...page);
-        cursor = endOfPage(page, t);
-        // Full: the span that holds as many times at the page's mean spacing.
-        const [first, last] = [page[0], page.at(-1)];
-        if (cursor < t && first && last && last > first) {
-          span = Math.floor(((last.getTime() - first.getTime()) * page.length) / (page.length - 1));
-        }
-        continue;
-      }
-      const windows: [number, number][] = [];
-      for (let i = 0; i < this.concurrency && cursor + i * span < t; i += 1) {
-        windows.push([cursor + i * span, Math.min(cursor + (i + 1) * span, t)]);
-      }
-      const pages = await Promise.all(windows.map(([s, e]) => this.call(new Date(s), new Date(e))));
-      // Kept in order up to the first window whose page was full (it may hold more after its
-      // last time: the next batch starts there); the windows after it are dropped.
-      for (const [i, [, end]] of windows.entries()) {
-        const times = pages[i] ?? [];
-        out.push(...times);
-        cursor = endOfPage(times, end);
-        if (cursor < end) break;
-      }
+      const page = await this.call(new Date(cursor), through);
+      out.push(...page);
+      const last = page.at(-1);
+      // A short page is the end of the window; a full one may have more after its last time.
+      cursor = page.length < MAX_MATCHING_TIMES_PER_CALL || last === undefined ? t : last.getTime();
     }
     // Every server time in (a, cursor] is now in `out`.
     this.known = out;
@@ -112,18 +83,6 @@ export class MatchingTimesPager {
   }
 }
 
-/**
- * Where a page of a window ending at `end` leaves off: a short page is the end of the window; a
- * full one may have more after its last time.
- */
-function endOfPage(page: readonly Date[], end: number): number {
-  const last = page.at(-1);
-  return page.length < MAX_MATCHING_TIMES_PER_CALL || last === undefined ? end : last.getTime();
-}
-
-/** Calls in flight at once when paging through a schedule without jitter. */
-export const MATCHING_TIMES_CONCURRENCY = 4;
-
 /** What {@link nominalFireTimes} needs to know about a schedule. */
 export interface ServerSchedule {
   readonly scheduleId: string;
@@ -132,11 +91,6 @@ export interface ServerSchedule {
   readonly jitterMs: number;
   /** The spec, for naming the nominal time of a jittered fire. */
   readonly model: SpecModel;
-  /**
-   * Calls in flight when paging. @default {@link MATCHING_TIMES_CONCURRENCY}; a jittered schedule
-   * is always paged one call at a time (see {@link MatchingTimesPager}).
-   */
-  readonly concurrency?: number;
 }
 
 /** The server's view of a described schedule, for {@link nominalFireTimes}. */
@@ -154,10 +108,7 @@ const pagers = new WeakMap<ServerSchedule, MatchingTimesPager>();
 
 function pagerOf(schedule: ServerSchedule): MatchingTimesPager {
   let pager = pagers.get(schedule);
-  if (!pager) {
-    const concurrency = schedule.jitterMs > 0 ? 1 : (schedule.concurrency ?? MATCHING_TIMES_CONCURRENCY);
-    pagers.set(schedule, (pager = new MatchingTimesPager(schedule.call, concurrency)));
-  }
+  if (!pager) pagers.set(schedule, (pager = new MatchingTimesPager(schedule.call)));
   return pager;
 }
 

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScheduleSpecDescription } from '@temporalio/client';
-import { fireTimesBetween, parseCron, type SpecModel } from '../../src/calendar';
+import { fireTimesBetween, type SpecModel } from '../../src/calendar';
 import {
   FireTimesDisagreeError,
-  MATCHING_TIMES_CONCURRENCY,
   MAX_MATCHING_TIMES_PER_CALL,
   nominalFireTimes,
 } from '../../src/schedules/matching-times';
@@ -24,18 +23,14 @@ const perMinute: SpecModel = {
 };
 const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
 
-/**
- * A per-minute schedule whose server is faked, counting calls, and a two-day window; paged one
- * call at a time unless `concurrency` says otherwise.
- */
-function perMinuteServer(concurrency = 1) {
+/** A per-minute schedule whose server is faked, counting calls, and a two-day window. */
+function perMinuteServer() {
   const calls = { n: 0 };
   const schedule = {
     scheduleId: 's',
     call: fakeMatchingTimes(perMinute, { calls }),
     jitterMs: 0,
     model: perMinute,
-    concurrency,
   };
   return { calls, schedule, from: new Date('2027-01-01T00:00:00Z'), to: new Date('2027-01-03T00:00:00Z') };
 }
@@ -67,46 +62,6 @@ describe('fire times from the server', () => {
     // Going back re-asks the server.
     assert.deepEqual(iso(await nominalFireTimes(schedule, from, from, 5)), [from.toISOString()]);
     assert.equal(calls.n, 4);
-  });
-
-  it('page side by side without jitter: the same times, at most a batch of calls more', async () => {
-    const { calls, schedule, from } = perMinuteServer(MATCHING_TIMES_CONCURRENCY);
-    const to = new Date('2027-01-08T00:00:00Z');
-    const all = await nominalFireTimes(schedule, from, to, Infinity);
-    assert.deepEqual(iso(all), iso(fireTimesBetween(perMinute, from, new Date(to.getTime() + 1))));
-    // Each window after the first has the span of a full page, so holds 999 or 1,000 times.
-    assert.ok(calls.n <= Math.ceil(all.length / 999) + 1, `${calls.n} calls`);
-    calls.n = 0;
-    const first = await nominalFireTimes({ ...schedule }, from, to, 1500);
-    assert.deepEqual(iso(first), iso(all.slice(0, 1500)));
-    assert.equal(calls.n, 1 + MATCHING_TIMES_CONCURRENCY, 'one full page, then one batch side by side');
-  });
-
-  it('page side by side across gaps and dense stretches alike', async () => {
-    // Every minute of 09:00-09:59 on weekdays only: pages end mid-week, windows fall in weekends.
-    const weekdayHour: SpecModel = {
-      calendars: [parseCron('0 * 9 * * MON-FRI')],
-      intervals: [],
-      skip: [],
-      timeZone: 'Europe/Berlin',
-    };
-    const from = new Date('2027-01-01T00:00:00Z');
-    const to = new Date('2027-04-01T00:00:00Z');
-    const expected = iso(fireTimesBetween(weekdayHour, from, new Date(to.getTime() + 1)));
-    for (const concurrency of [2, MATCHING_TIMES_CONCURRENCY, 7]) {
-      let inFlight = 0;
-      let most = 0;
-      const fake = fakeMatchingTimes(weekdayHour);
-      const call = async (after: Date, through: Date) => {
-        most = Math.max(most, ++inFlight);
-        await new Promise((done) => setImmediate(done));
-        inFlight -= 1;
-        return fake(after, through);
-      };
-      const schedule = { scheduleId: 'w', call, jitterMs: 0, model: weekdayHour, concurrency };
-      assert.deepEqual(iso(await nominalFireTimes(schedule, from, to, Infinity)), expected);
-      assert.ok(most <= concurrency, `at most ${concurrency} calls in flight, saw ${most}`);
-    }
   });
 
   it('name the nominal time of each jittered fire, and refuse server times that do not pair', async () => {
