@@ -66,8 +66,8 @@ const FULL = {
 const QUICK = {
   schedules: 20,
   every: 3,
-  duration: 6,
-  runs: 100,
+  duration: 3,
+  runs: 60,
   processes: [1],
   applySizes: [20, 100],
   runsSizes: [100, 500],

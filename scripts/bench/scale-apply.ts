@@ -168,7 +168,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
 export async function scaleApply(ctx: BenchContext): Promise<Section> {
   const { applySizes, applyConcurrency } = ctx.options;
   ctx.log(
-    `scale: apply of ${applySizes.join(' / ')} jobs, concurrency ${applyConcurrency}, a fresh dev server per system`,
+    `scale: apply of ${applySizes.join(' / ')} jobs, concurrency ${applyConcurrency}, a fresh ${ctx.options.applyServer === 'cluster' ? 'two-node cluster' : 'dev server'} per system`,
   );
   const points: ApplyPoint[] = [];
   for (const jobs of applySizes) points.push(...(await measureSize(ctx, jobs)));
