@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/dev-server/dev-server';
+import { formatFireTime } from '../../src/rfc3339';
 import { fireWorkflowId } from '../../src/schedules/fire-runs';
 import { CLI, runCli } from '../helpers/cli';
 import { startTestCluster, type TestCluster } from '../helpers/cluster';
@@ -183,7 +184,7 @@ jobs:
     const from = new Date(Math.floor((Date.now() - 3_600_000) / EVERY_MS) * EVERY_MS);
     const to = new Date(from.getTime() + 3 * EVERY_MS);
     const window = ['--from', from.toISOString(), '--to', to.toISOString()];
-    const fires = [0, 1, 2, 3].map((i) => new Date(from.getTime() + i * EVERY_MS).toISOString());
+    const fires = [0, 1, 2, 3].map((i) => formatFireTime(new Date(from.getTime() + i * EVERY_MS)));
 
     const first = await cli('schedules', 'backfill', ACME_JOB, ...window, '--json');
     assert.equal(first.code, 0, first.stderr);
