@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { DevServer } from '../src/dev-server/dev-server';
+import { clientInterceptors } from '../src/connection';
 import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
 import { installRuntime } from '../src/worker/runtime';
 import { buildBundles, type Bundles } from './bench/bundles';
@@ -15,7 +16,7 @@ import { openBenchDatabase, type BenchDatabase } from './bench/ours';
 import type { BenchContext } from './bench/context';
 import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
-import { BENCH_SERVER_DESCRIPTION as SERVER, startBenchDevServer } from './bench/fresh-server';
+import { benchServerDescription, startBenchDevServer } from './bench/fresh-server';
 import { memorySection } from './bench/memory';
 import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
 import { checkLine, markdownTable, writeReport, type Section } from './bench/report';
@@ -47,7 +48,11 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     const failed = started.find((r) => r.status === 'rejected');
     if (failed || !bundles || !database || !server) throw failed?.reason;
-    const connection = await Connection.connect({ address: server.address });
+    // durable-cron's own interceptors: its retry policy, and RPC counts taken on the wire.
+    const connection = await Connection.connect({
+      address: server.address,
+      interceptors: clientInterceptors(),
+    });
     try {
       const ctx: BenchContext = {
         client: new Client({ connection }),
@@ -80,7 +85,9 @@ async function runAndReport(ctx: BenchContext, startedAt: string, command: strin
     ctx.temporalCli.path,
     runThroughput ? options.redisUrl : undefined,
   );
-  console.log(`${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${SERVER}`);
+  console.log(
+    `${command}\n${JSON.stringify(machine())}\n${JSON.stringify(found)}\n${benchServerDescription(options.servers)}`,
+  );
   const sections: Section[] = [];
   let paths: string[] = [];
   // The reports are rewritten after each benchmark, so a later failure keeps the figures so far.
@@ -93,7 +100,7 @@ async function runAndReport(ctx: BenchContext, startedAt: string, command: strin
       command,
       machine: machine(),
       versions: found,
-      server: SERVER,
+      server: benchServerDescription(options.servers),
       options,
       sections,
     });

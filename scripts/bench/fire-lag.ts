@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { mapConcurrent } from '../../src/schedules/rpc';
 import type { BenchContext } from './context';
-import { withFreshContext } from './fresh-server';
+import { measurementServer, withFreshContext } from './fresh-server';
 import { LAG_FILE_ENV, readLagFile } from './lag-record';
 import { applyBenchJobs, benchJobsFile, startOursPool } from './ours';
 import { delay, startProcesses } from './processes';
@@ -197,7 +197,7 @@ export async function fireLag(ctx: BenchContext): Promise<Section> {
       },
     ],
     notes: [
-      `${schedules} schedules per system firing every ${every} s, all at the same moments (a burst of ${schedules} starts every ${every} s, ${(schedules / every).toFixed(1)} fires/s on average), fires of ${ctx.options.duration} s measured; the systems run one after the other, each on a fresh dev server of its own, with ${lagProcesses} worker process(es).`,
+      `${schedules} schedules per system firing every ${every} s, all at the same moments (a burst of ${schedules} starts every ${every} s, ${(schedules / every).toFixed(1)} fires/s on average), fires of ${ctx.options.duration} s measured; the systems run one after the other, each on ${measurementServer(ctx)}, with ${lagProcesses} worker process(es).`,
       'A system that cannot start and run the fires as fast as they come builds a backlog for the whole window: its lag then grows with the window and is no longer a fire lag; "fires seen" tells (fires of the window that had not started 60 s after it are missing from it).',
       `Fires are measured from the first fire after every schedule has run once (waiting at most ${Math.round(warmUpLimitMs(schedules) / 1000)} s after creation): a new schedule's own workflow may start well after the create call returns, and the first runs warm the workers up.`,
       "Lag = the first activity's start, recorded inside it (Date.now()), minus the nominal fire time at the end of the run's workflow id.",

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, ScheduleNotFoundError, type TLSConfig } from '@temporalio/client';
 import { startCluster } from '../../src/cluster/cluster';
 import { clientInterceptors } from '../../src/connection';
 import { DEFAULT_POSTGRES_URL, dropClusterDatabases, parsePostgresUrl } from '../../src/cluster/databases';
@@ -18,7 +18,10 @@ import {
   type DevServer,
 } from '../../src/dev-server/dev-server';
 import type { TemporalCli } from '../../src/dev-server/temporal-cli';
+import { mapConcurrent } from '../../src/schedules/rpc';
 import type { BenchContext } from './context';
+import type { BenchOptions } from './options';
+import { delay } from './processes';
 
 /**
  * Dynamic config of every bench dev server on top of the dev server's own (DEV_DYNAMIC_CONFIG):
@@ -36,12 +39,22 @@ export const BENCH_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
 };
 
 /** What the bench's dev servers run with, for the report. */
-export const BENCH_SERVER_DESCRIPTION =
-  'temporal server start-dev (in memory, headless) started by the bench, a fresh one per measurement, with ' +
-  Object.entries({ ...DEV_DYNAMIC_CONFIG, ...BENCH_DYNAMIC_CONFIG })
-    .map(([key, value]) => `--dynamic-config-value ${key}=${JSON.stringify(value)}`)
-    .join(' ') +
-  ' (defaults: 30 schedule starts/s per namespace, 10 visibility queries/s, 2 + 2 system worker pollers)';
+export function benchServerDescription(servers: BenchOptions['servers']): string {
+  return (
+    `temporal server start-dev (in memory, headless) started by the bench, ${servers === 'fresh' ? 'a fresh one per measurement' : 'one for every measurement (its schedules deleted after each)'}, with ` +
+    Object.entries({ ...DEV_DYNAMIC_CONFIG, ...BENCH_DYNAMIC_CONFIG })
+      .map(([key, value]) => `--dynamic-config-value ${key}=${JSON.stringify(value)}`)
+      .join(' ') +
+    ' (defaults: 30 schedule starts/s per namespace, 10 visibility queries/s, 2 + 2 system worker pollers)'
+  );
+}
+
+/** Where a dev-server measurement runs, in words for the report's notes. */
+export function measurementServer(ctx: BenchContext): string {
+  return ctx.options.servers === 'fresh'
+    ? 'a fresh dev server of its own'
+    : "the run's one dev server (`--servers shared`: its schedules deleted after each measurement)";
+}
 
 /** A dev server with the bench's dynamic config, on a free port, in memory, without the Web UI. */
 export async function startBenchDevServer(cli: TemporalCli): Promise<DevServer> {
@@ -62,7 +75,8 @@ export interface FreshServer {
 
 /**
  * Starts a fresh server of `kind`, runs `body` against it, and stops it (dropping a cluster's
- * databases) whatever `body` did.
+ * databases) whatever `body` did. With `--servers shared` a dev-server measurement runs on the
+ * run's own server instead, whose schedules are deleted afterwards.
  */
 export async function withFreshServer<T>(
   ctx: BenchContext,
@@ -71,6 +85,14 @@ export async function withFreshServer<T>(
   body: (server: FreshServer) => Promise<T>,
 ): Promise<T> {
   if (kind === 'cluster') return withCluster(ctx, label, body);
+  if (ctx.options.servers === 'shared') {
+    try {
+      const pids = ctx.serverPid === undefined ? [] : [ctx.serverPid];
+      return await body({ client: ctx.client, address: ctx.address, pids });
+    } finally {
+      await deleteAllSchedules(ctx.client);
+    }
+  }
   const server = await startBenchDevServer(ctx.temporalCli);
   try {
     const pids = server.pid === undefined ? [] : [server.pid];
@@ -95,6 +117,33 @@ export async function withFreshContext<T>(
   return withFreshServer(ctx, kind, label, (server) =>
     body({ ...ctx, client: server.client, address: server.address, serverPid: server.pids[0] }, server),
   );
+}
+
+/**
+ * Deletes every schedule of the namespace and waits (at most 60 s) until the eventually consistent
+ * schedule list shows none, so that the next measurement's `apply` finds no schedule to keep.
+ */
+async function deleteAllSchedules(client: Client): Promise<void> {
+  const listIds = async () => {
+    const ids: string[] = [];
+    for await (const s of client.schedule.list()) ids.push(s.scheduleId);
+    return ids;
+  };
+  const deadline = Date.now() + 60_000;
+  for (let ids = await listIds(); ids.length > 0; ids = await listIds()) {
+    if (Date.now() > deadline)
+      throw new Error(`${ids.length} schedule(s) still listed 60 s after deleting them`);
+    await mapConcurrent(ids, 16, async (id) => {
+      await client.schedule
+        .getHandle(id)
+        .delete()
+        .catch((err: unknown) => {
+          // Deleted already: the list had not caught up yet.
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        });
+    });
+    await delay(500);
+  }
 }
 
 async function withCluster<T>(

@@ -37,6 +37,11 @@ export interface BenchOptions {
   readonly applySizes: readonly number[];
   /** Scale: where apply is measured: fresh dev servers, or fresh two-node clusters on PostgreSQL. */
   readonly applyServer: 'dev' | 'cluster';
+  /**
+   * Dev servers of the measurements: a fresh one each (nothing left by an earlier measurement), or
+   * the run's one server for all of them, its schedules deleted after each (quicker; quick's default).
+   */
+  readonly servers: 'fresh' | 'shared';
   /** Scale: `apply`'s concurrency (and the raw SDK's parallel creates'). */
   readonly applyConcurrency: number;
   /** Scale: run counts `runs list` and `audit` are measured over. */
@@ -62,7 +67,8 @@ const FULL = {
   lagSizes: [100, 300, 1000],
   scaleEvery: 30,
   scaleDuration: 60,
-};
+  servers: 'fresh',
+} as const;
 const QUICK = {
   schedules: 20,
   every: 3,
@@ -74,7 +80,8 @@ const QUICK = {
   lagSizes: [10, 30],
   scaleEvery: 3,
   scaleDuration: 3,
-};
+  servers: 'shared',
+} as const;
 
 /** Bad flags: the message names the flag and its valid values. */
 export class BenchUsageError extends Error {}
@@ -94,6 +101,8 @@ export const USAGE = `npm run bench [-- flags]
   --redis URL             Redis for BullMQ (default redis://127.0.0.1:6379)
   --apply-sizes LIST      scale-apply: job counts (default ${FULL.applySizes.join(',')}, quick ${QUICK.applySizes.join(',')})
   --apply-server KIND     scale-apply: dev (fresh dev servers, default) or cluster (fresh two-node clusters on PostgreSQL)
+  --servers KIND          dev servers: fresh (a new one per measurement; default) or shared (the run's one server,
+                          its schedules deleted after each measurement; quick's default)
   --apply-concurrency N   scale-apply: apply's concurrency, and the raw SDK's parallel creates' (default 8)
   --runs-sizes LIST       scale-runs: runs listed and audited (default ${FULL.runsSizes.join(',')}, quick ${QUICK.runsSizes.join(',')})
   --lag-sizes LIST        scale-lag: schedules per system (default ${FULL.lagSizes.join(',')}, quick ${QUICK.lagSizes.join(',')})
@@ -109,11 +118,11 @@ function positiveInt(flag: string, text: string | undefined): number {
   return n;
 }
 
-function applyServer(text: string): 'dev' | 'cluster' {
-  if (text !== 'dev' && text !== 'cluster') {
-    throw new BenchUsageError(`--apply-server must be dev or cluster, got '${text}'`);
+function choice<T extends string>(flag: string, valid: readonly T[], text: string): T {
+  if (!(valid as readonly string[]).includes(text)) {
+    throw new BenchUsageError(`--${flag} must be ${valid.join(' or ')}, got '${text}'`);
   }
-  return text;
+  return text as T;
 }
 
 /**
@@ -144,6 +153,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     'apply-sizes',
     'apply-concurrency',
     'apply-server',
+    'servers',
     'runs-sizes',
     'lag-sizes',
     'scale-every',
@@ -178,7 +188,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     bullmqConcurrency: int('bullmq-concurrency', 100),
     redisUrl: values.get('redis') ?? 'redis://127.0.0.1:6379',
     applySizes: list('apply-sizes', base.applySizes),
-    applyServer: applyServer(values.get('apply-server') ?? 'dev'),
+    applyServer: choice('apply-server', ['dev', 'cluster'], values.get('apply-server') ?? 'dev'),
+    servers: choice('servers', ['fresh', 'shared'], values.get('servers') ?? base.servers),
     applyConcurrency: int('apply-concurrency', 8),
     runsSizes: list('runs-sizes', base.runsSizes),
     lagSizes: list('lag-sizes', base.lagSizes),

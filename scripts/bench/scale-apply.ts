@@ -20,7 +20,7 @@ import { ScheduleRpc } from '../../src/schedules/schedule-rpc';
 import { SCHEDULE_SYNC } from '../../src/search-attributes';
 import type { BenchContext } from './context';
 import { cpuSeconds } from './cpu';
-import { withFreshServer, type FreshServer } from './fresh-server';
+import { measurementServer, withFreshServer, type FreshServer } from './fresh-server';
 import { BENCH_JOBS_MODULE } from './ours';
 import { delay } from './processes';
 import type { Section } from './report';
@@ -168,7 +168,7 @@ async function measureSize(ctx: BenchContext, jobs: number): Promise<ApplyPoint[
 export async function scaleApply(ctx: BenchContext): Promise<Section> {
   const { applySizes, applyConcurrency } = ctx.options;
   ctx.log(
-    `scale: apply of ${applySizes.join(' / ')} jobs, concurrency ${applyConcurrency}, a fresh ${ctx.options.applyServer === 'cluster' ? 'two-node cluster' : 'dev server'} per system`,
+    `scale: apply of ${applySizes.join(' / ')} jobs, concurrency ${applyConcurrency}, each phase on ${ctx.options.applyServer === 'cluster' ? 'a fresh two-node cluster' : measurementServer(ctx)}`,
   );
   const points: ApplyPoint[] = [];
   for (const jobs of applySizes) points.push(...(await measureSize(ctx, jobs)));

@@ -4,6 +4,7 @@
  * other, each on a fresh dev server (see fire-lag.ts for how lag is measured).
  */
 import type { BenchContext } from './context';
+import { measurementServer } from './fresh-server';
 import { measureLagFresh, type LagResult } from './fire-lag';
 import type { Section } from './report';
 import { ratio, type Summary } from './stats';
@@ -67,7 +68,7 @@ export async function scaleLag(ctx: BenchContext): Promise<Section> {
       };
     }),
     notes: [
-      `At each size both systems have the given number of schedules, all firing every ${every} s at the same moments (a burst of that many starts), fires of ${duration} s measured once every schedule has run once; each system and size on a fresh dev server; ${lagProcesses} worker process(es) per system; lag as in the fire-lag benchmark.`,
+      `At each size both systems have the given number of schedules, all firing every ${every} s at the same moments (a burst of that many starts), fires of ${duration} s measured once every schedule has run once; each system and size on ${measurementServer(ctx)}; ${lagProcesses} worker process(es) per system; lag as in the fire-lag benchmark.`,
     ],
     data: { points },
   };

@@ -15,7 +15,7 @@ import { JOB_ID } from '../../src/search-attributes';
 import type { StepData } from './bullmq-worker';
 import type { BenchContext } from './context';
 import { cpuSeconds } from './cpu';
-import { withFreshContext } from './fresh-server';
+import { measurementServer, withFreshContext } from './fresh-server';
 import { MemorySampler, type MemoryResult } from './memory';
 import { benchJobsFile, startOursPool } from './ours';
 import { delay, startProcesses } from './processes';
@@ -220,7 +220,7 @@ export async function throughput(ctx: BenchContext, systems: readonly System[]):
   const results: ThroughputResult[] = [];
   const { runs, batches, processes: counts } = ctx.options;
   ctx.log(
-    `throughput: ${batches} batch(es) of ${runs} runs x 3 no-op steps per system and process count, a fresh dev server each`,
+    `throughput: ${batches} batch(es) of ${runs} runs x 3 no-op steps per system and process count, each on ${measurementServer(ctx)}`,
   );
   for (const [index, processes] of counts.entries()) {
     // durable-cron and the raw SDK take turns going first, though each has a server of its own.
@@ -350,7 +350,9 @@ export function throughputSection(ctx: BenchContext, results: readonly Throughpu
     notes: [
       `${ctx.options.batches} consecutive batch(es) of ${ctx.options.runs} runs per row, each run three no-op steps in order, every run started at once (64 starts in flight; BullMQ: addBulk); runs/s = completed runs / (last close - first start) of the last batch (earlier batches are in the JSON report).`,
       "CPU ms per run: the CPU time (/proc user + system) the worker processes and the Temporal dev server used from the batch's first start until its last run closed (plus the moment it takes to see that), divided by the runs completed; on this 2-core machine a system whose workers and server together use about 2,000 CPU ms per second of batch is bound by the CPU.",
-      "Each Temporal row runs on a fresh dev server of its own (in memory), so no row pays for the runs an earlier one left in the server's store; durable-cron and the raw SDK still take turns going first from one process count to the next.",
+      ctx.options.servers === 'fresh'
+        ? "Each Temporal row runs on a fresh dev server of its own (in memory), so no row pays for the runs an earlier one left in the server's store; durable-cron and the raw SDK still take turns going first from one process count to the next."
+        : `Every Temporal row runs on ${measurementServer(ctx)}, so a later row pays for the runs an earlier one left in the server's store; durable-cron and the raw SDK take turns going first from one process count to the next.`,
       'durable-cron: its `bench-three` job type (the generic saga workflow, step interceptors, heartbeats) on its worker pool; raw SDK: a plain Worker running three no-op activities in a workflow; BullMQ: three chained jobs per run (each step adds the next before it completes), concurrency ' +
         `${ctx.options.bullmqConcurrency} per process.`,
       "What each guarantees at that speed: Temporal (durable-cron and raw SDK) records every step in the run's history on the server, so a run survives worker and server crashes and resumes where it was, and a workflow id (a fire) has exactly one run; BullMQ delivers each job at least once (a stalled job is retried, a crash between adding the next step and completing this one runs a step twice), keeps state only in Redis (lost on Redis data loss unless AOF with fsync), and has no per-fire dedupe unless job ids are set.",

@@ -71,6 +71,9 @@ describe('bench flags', () => {
     assert.deepEqual(full.lagSizes, [100, 300, 1000]);
     assert.deepEqual(parseBenchArgs(['--runs-sizes', '10,20']).runsSizes, [10, 20]);
     assert.ok(quick.applySizes.every((n) => n <= 100));
+    assert.equal(full.servers, 'fresh', 'a full run measures each on a fresh dev server');
+    assert.equal(quick.servers, 'shared', 'quick shares one dev server');
+    assert.equal(parseBenchArgs(['--quick', '--servers', 'fresh']).servers, 'fresh');
   });
 
   it('names the bad flag and the valid values', () => {
@@ -83,6 +86,12 @@ describe('bench flags', () => {
     });
     assert.throws(() => parseBenchArgs(['--apply-sizes', '100,x']), {
       message: "--apply-sizes must be a positive integer, got 'x'",
+    });
+    assert.throws(() => parseBenchArgs(['--servers', 'many']), {
+      message: "--servers must be fresh or shared, got 'many'",
+    });
+    assert.throws(() => parseBenchArgs(['--apply-server', 'k8s']), {
+      message: "--apply-server must be dev or cluster, got 'k8s'",
     });
     assert.throws(() => parseBenchArgs(['--fast']), /unknown flag --fast; valid: --quick, --only/);
   });
