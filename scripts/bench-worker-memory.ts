@@ -11,17 +11,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { freePort, startDevServer } from '../src/dev-server/dev-server';
-import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
-import { installRuntime } from '../src/worker/runtime';
-import { buildBundles } from './bench/bundles';
-import type { BenchContext } from './bench/context';
 import { MemorySampler } from './bench/memory';
 import type { ProbeReport, ThreadMemory } from './bench/memory-probe';
 import { parseBenchArgs } from './bench/options';
-import { openBenchDatabase } from './bench/ours';
 import { delay } from './bench/processes';
+import { withBenchContext } from './bench/setup';
 import { START, SYSTEMS, type System } from './bench/throughput';
 
 const USAGE = `node dist/scripts/bench-worker-memory.js [flags]
@@ -124,32 +118,17 @@ async function main(argv: readonly string[]): Promise<void> {
   process.env.DURABLE_CRON_MEMORY_PROBE_DIR = probeDir;
   if (options.snapshots) process.env.DURABLE_CRON_MEMORY_PROBE_SNAPSHOTS = '1';
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${require.resolve('./bench/memory-probe')}`;
-  installRuntime({ logLevel: 'WARN' });
-  const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
-  const bundles = await buildBundles();
-  const database = await openBenchDatabase();
-  const server = await startDevServer({ cli, port: await freePort(), headless: true });
-  const connection = await Connection.connect({ address: server.address });
   const points: Point[] = [];
   const peaks: { system: System; peakMb: number }[] = [];
-  try {
-    const ctx: BenchContext = {
-      client: new Client({ connection }),
-      temporalCli: cli,
-      address: server.address,
-      serverPid: server.pid,
-      options: parseBenchArgs([
-        '--runs',
-        String(options.runs),
-        '--batches',
-        String(options.batches),
-        '--processes',
-        '1',
-      ]),
-      bundles,
-      databaseUrl: database.databaseUrl,
-      log: (line) => console.log(line),
-    };
+  const benchOptions = parseBenchArgs([
+    '--runs',
+    String(options.runs),
+    '--batches',
+    String(options.batches),
+    '--processes',
+    '1',
+  ]);
+  await withBenchContext(benchOptions, async (ctx) => {
     for (const system of SYSTEMS.filter((s) => options.systems.includes(s))) {
       const workers = await START[system](ctx, 1, { maxCachedWorkflows: options.maxCachedWorkflows });
       const pid = workers.pids[0] ?? -1;
@@ -182,12 +161,7 @@ async function main(argv: readonly string[]): Promise<void> {
         await workers.stop();
       }
     }
-  } finally {
-    await connection.close();
-    await server.stop();
-    await database.close();
-    bundles.remove();
-  }
+  });
   const header = [
     'system',
     'point',

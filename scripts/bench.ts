@@ -6,23 +6,17 @@
  * Asserts nothing; `--help` lists the flags.
  */
 import { existsSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
-import type { DevServer } from '../src/dev-server/dev-server';
-import { clientInterceptors } from '../src/connection';
-import { findOrBuildTemporalCli } from '../src/dev-server/temporal-cli';
-import { installRuntime } from '../src/worker/runtime';
-import { buildBundles, type Bundles } from './bench/bundles';
-import { openBenchDatabase, type BenchDatabase } from './bench/ours';
 import type { BenchContext } from './bench/context';
 import { machine, versions } from './bench/environment';
 import { fireLag } from './bench/fire-lag';
-import { benchServerDescription, startBenchDevServer } from './bench/fresh-server';
+import { benchServerDescription } from './bench/fresh-server';
 import { memorySection } from './bench/memory';
 import { BenchUsageError, parseBenchArgs, USAGE } from './bench/options';
 import { checkLine, markdownTable, writeReport, type Section } from './bench/report';
 import { scaleApply } from './bench/scale-apply';
 import { scaleLag } from './bench/scale-lag';
 import { scaleRuns } from './bench/scale-runs';
+import { withBenchContext } from './bench/setup';
 import { throughput, throughputSection, SYSTEMS, type System } from './bench/throughput';
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -34,45 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!existsSync(require.resolve('./bench/jobs'))) throw new Error('build first: npm run build');
   const startedAt = new Date().toISOString();
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  installRuntime({ logLevel: 'WARN' });
-  const cli = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
-  // Bundling, the database and the server start side by side; whatever started is stopped at the end.
-  const started = await Promise.allSettled([
-    buildBundles(),
-    openBenchDatabase(),
-    startBenchDevServer(cli),
-  ] as const);
-  const [bundles, database, server] = started.map((r) =>
-    r.status === 'fulfilled' ? r.value : undefined,
-  ) as [Bundles | undefined, BenchDatabase | undefined, DevServer | undefined];
-  try {
-    const failed = started.find((r) => r.status === 'rejected');
-    if (failed || !bundles || !database || !server) throw failed?.reason;
-    // durable-cron's own interceptors: its retry policy, and RPC counts taken on the wire.
-    const connection = await Connection.connect({
-      address: server.address,
-      interceptors: clientInterceptors(),
-    });
-    try {
-      const ctx: BenchContext = {
-        client: new Client({ connection }),
-        temporalCli: cli,
-        address: server.address,
-        serverPid: server.pid,
-        options,
-        bundles,
-        databaseUrl: database.databaseUrl,
-        log: (line) => console.log(line),
-      };
-      await runAndReport(ctx, startedAt, command);
-    } finally {
-      await connection.close();
-    }
-  } finally {
-    await server?.stop();
-    await database?.close();
-    bundles?.remove();
-  }
+  await withBenchContext(options, (ctx) => runAndReport(ctx, startedAt, command));
 }
 
 /** Runs the selected benchmarks, prints the checks and writes the reports. */
