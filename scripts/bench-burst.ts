@@ -7,8 +7,7 @@
  * task started (the workflow task queue), → activity scheduled, → activity started (the activity
  * task queue), and counts workflow tasks that timed out or failed. Prints figures; asserts nothing.
  */
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { mapConcurrent } from '../src/schedules/rpc';
+import { createBaselineSchedules } from './bench/fire-lag';
 import { parseBenchArgs } from './bench/options';
 import { applyBenchJobs, benchJobsFile, startOursPool } from './bench/ours';
 import { delay, startProcesses } from './bench/processes';
@@ -48,18 +47,6 @@ function parseArgs(argv: readonly string[]): Options {
   return { schedules: int('schedules', 1000), every: int('every', 30), wait: int('wait', 75), system };
 }
 
-async function createRawSchedules(client: Client, options: Options, taskQueue: string): Promise<void> {
-  const ids = Array.from({ length: options.schedules }, (_, i) => `burst-raw-${i}`);
-  await mapConcurrent(ids, 16, async (scheduleId) => {
-    await client.schedule.create({
-      scheduleId,
-      spec: { intervals: [{ every: `${options.every}s` }] },
-      action: { type: 'startWorkflow', workflowType: 'rawOne', workflowId: scheduleId, taskQueue },
-      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
-    });
-  });
-}
-
 /** Milliseconds of an event's time. */
 function ms(time: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
   return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
@@ -87,7 +74,8 @@ async function main(argv: readonly string[]): Promise<void> {
         const file = benchJobsFile('burst-ours', 'bench-one', options.schedules, options.every);
         await applyBenchJobs(ctx.client, file, taskQueue);
       } else {
-        await createRawSchedules(ctx.client, options, taskQueue);
+        const ids = Array.from({ length: options.schedules }, (_, i) => `burst-raw-${i}`);
+        await createBaselineSchedules(ctx.client, ids, options.every, taskQueue);
       }
       const created = (Date.now() - t0) / 1000;
       console.log(`${options.system}: created ${options.schedules} schedules in ${created.toFixed(1)} s`);
@@ -108,7 +96,7 @@ async function main(argv: readonly string[]): Promise<void> {
           (await ctx.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()).events ?? [];
         const started = ms(events[0]?.eventTime);
         const fire = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/.exec(wf.workflowId)?.[1];
-        // A baseline run's id is its schedule's; its fire time is when the schedule started it.
+        // Both systems' run ids end in the nominal fire time (the server appends it to a scheduled run's id).
         add('fire time -> workflow started', fire ? started - Date.parse(fire) : 0);
         const at = (has: (e: (typeof events)[number]) => unknown) => {
           const e = events.find(has);

@@ -122,8 +122,19 @@ async function createSchedules(
     return file.jobs.map((j) => j.id);
   }
   const ids = Array.from({ length: schedules }, (_, i) => `lag-raw-${tag}-${i}`);
+  await createBaselineSchedules(ctx.client, ids, every, taskQueue);
+  return ids;
+}
+
+/** The baseline's schedules: plain schedules starting the raw worker's one-activity workflow. */
+export async function createBaselineSchedules(
+  client: Client,
+  ids: readonly string[],
+  every: number,
+  taskQueue: string,
+): Promise<void> {
   await mapConcurrent(ids, 16, async (scheduleId) => {
-    await ctx.client.schedule.create({
+    await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: `${every}s` }] },
       action: { type: 'startWorkflow', workflowType: 'rawOne', workflowId: scheduleId, taskQueue },
@@ -132,7 +143,6 @@ async function createSchedules(
       policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
     });
   });
-  return ids;
 }
 
 async function deleteSchedules(client: Client, ids: readonly string[]): Promise<void> {
