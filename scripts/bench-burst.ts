@@ -18,13 +18,14 @@ const USAGE = `node dist/scripts/bench-burst.js [flags]
   --schedules N   schedules firing together (default 1000)
   --every S       seconds between fires (default 30)
   --wait S        seconds after the creates before counting (default 75)
-  --system NAME   ours (durable-cron's pool and apply) or raw (plain schedules and SDK worker; default ours)`;
+  --system NAME   ours (durable-cron's pool and apply), raw (plain schedules and SDK worker), or
+                  raw-local (the same with a local no-op activity before the activity); default ours`;
 
 interface Options {
   readonly schedules: number;
   readonly every: number;
   readonly wait: number;
-  readonly system: 'ours' | 'raw';
+  readonly system: 'ours' | 'raw' | 'raw-local';
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -43,7 +44,9 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   const system = values.get('--system') ?? 'ours';
-  if (system !== 'ours' && system !== 'raw') throw new Error(`--system must be ours or raw, got '${system}'`);
+  if (system !== 'ours' && system !== 'raw' && system !== 'raw-local') {
+    throw new Error(`--system must be ours, raw or raw-local, got '${system}'`);
+  }
   return { schedules: int('schedules', 1000), every: int('every', 30), wait: int('wait', 75), system };
 }
 
@@ -75,7 +78,8 @@ async function main(argv: readonly string[]): Promise<void> {
         await applyBenchJobs(ctx.client, file, taskQueue);
       } else {
         const ids = Array.from({ length: options.schedules }, (_, i) => `burst-raw-${i}`);
-        await createBaselineSchedules(ctx.client, ids, options.every, taskQueue);
+        const type = options.system === 'raw-local' ? 'rawOneAfterLocal' : 'rawOne';
+        await createBaselineSchedules(ctx.client, ids, options.every, taskQueue, type);
       }
       const created = (Date.now() - t0) / 1000;
       console.log(`${options.system}: created ${options.schedules} schedules in ${created.toFixed(1)} s`);

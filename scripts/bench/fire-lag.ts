@@ -132,12 +132,13 @@ export async function createBaselineSchedules(
   ids: readonly string[],
   every: number,
   taskQueue: string,
+  workflowType: 'rawOne' | 'rawOneAfterLocal' = 'rawOne',
 ): Promise<void> {
   await mapConcurrent(ids, 16, async (scheduleId) => {
     await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: `${every}s` }] },
-      action: { type: 'startWorkflow', workflowType: 'rawOne', workflowId: scheduleId, taskQueue },
+      action: { type: 'startWorkflow', workflowType, workflowId: scheduleId, taskQueue },
       // durable-cron's default: every fire starts a run. With the SDK's default (skip) a fire is
       // dropped while the schedule's previous run is open, so an overloaded baseline sheds fires.
       policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
