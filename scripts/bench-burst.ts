@@ -1,5 +1,5 @@
 /**
- * `node dist/scripts/bench-burst.js [--schedules N] [--every S] [--wait S] [--system ours|raw]`:
+ * `node dist/scripts/bench-burst.js [--schedules N] [--every S] [--wait S] [--system ours|raw|raw-local]`:
  * where a run's fire lag goes when many schedules fire at once. On a dev server started as the
  * bench does, one worker process of the system, N one-step schedules firing every S seconds; after
  * `wait` seconds it counts the runs open and closed, and reads the histories of up to 300 runs to
@@ -7,10 +7,12 @@
  * task started (the workflow task queue), → activity scheduled, → activity started (the activity
  * task queue), and counts workflow tasks that timed out or failed. Prints figures; asserts nothing.
  */
-import { createBaselineSchedules } from './bench/fire-lag';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { createBaselineSchedules, startLagWorkers } from './bench/fire-lag';
+import { fireTimeOfWorkflowId } from './bench/lag-record';
 import { parseBenchArgs } from './bench/options';
-import { applyBenchJobs, benchJobsFile, startOursPool } from './bench/ours';
-import { delay, startProcesses } from './bench/processes';
+import { applyBenchJobs, benchJobsFile } from './bench/ours';
+import { delay } from './bench/processes';
 import { withBenchContext } from './bench/setup';
 import { percentiles } from './bench/stats';
 
@@ -50,11 +52,6 @@ function parseArgs(argv: readonly string[]): Options {
   return { schedules: int('schedules', 1000), every: int('every', 30), wait: int('wait', 75), system };
 }
 
-/** Milliseconds of an event's time. */
-function ms(time: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
-  return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help')) {
     console.log(USAGE);
@@ -63,14 +60,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const options = parseArgs(argv);
   await withBenchContext(parseBenchArgs([]), async (ctx) => {
     const taskQueue = `burst-${options.system}`;
-    const workers =
-      options.system === 'ours'
-        ? await startOursPool(ctx.address, taskQueue, 1, ctx.bundles.ours, ctx.databaseUrl)
-        : await startProcesses(
-            require.resolve('./bench/raw-worker'),
-            { address: ctx.address, taskQueue, bundle: ctx.bundles.raw },
-            1,
-          );
+    const workers = await startLagWorkers(
+      ctx,
+      options.system === 'ours' ? 'durable-cron' : 'raw SDK',
+      taskQueue,
+      1,
+    );
     try {
       const t0 = Date.now();
       if (options.system === 'ours') {
@@ -98,14 +93,12 @@ async function main(argv: readonly string[]): Promise<void> {
         if (read++ >= 300) break;
         const events =
           (await ctx.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()).events ?? [];
-        const started = ms(events[0]?.eventTime);
-        const fire = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/.exec(wf.workflowId)?.[1];
+        const started = optionalTsToMs(events[0]?.eventTime) ?? 0;
         // Both systems' run ids end in the nominal fire time (the server appends it to a scheduled run's id).
-        add('fire time -> workflow started', fire ? started - Date.parse(fire) : 0);
-        const at = (has: (e: (typeof events)[number]) => unknown) => {
-          const e = events.find(has);
-          return e ? ms(e.eventTime) : undefined;
-        };
+        const fire = fireTimeOfWorkflowId(wf.workflowId);
+        if (fire) add('fire time -> workflow started', started - fire.getTime());
+        const at = (has: (e: (typeof events)[number]) => unknown) =>
+          optionalTsToMs(events.find(has)?.eventTime);
         const taskStarted = at((e) => e.workflowTaskStartedEventAttributes);
         const activityScheduled = at((e) => e.activityTaskScheduledEventAttributes);
         const activityStarted = at((e) => e.activityTaskStartedEventAttributes);

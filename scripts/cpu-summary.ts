@@ -18,7 +18,7 @@ interface Profile {
 }
 
 /** Where a script belongs: its node_modules package, our file under dist/, a Node module, or V8's own. */
-export function packageOf(url: string, functionName: string): string {
+function packageOf(url: string, functionName: string): string {
   if (url === '') return `(${functionName || 'native'})`;
   const path = url.replace(/^file:\/\//, '');
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];

@@ -61,14 +61,7 @@ export async function measureLag(ctx: BenchContext, system: LagSystem, size: Lag
   const file = join(dir, 'lag.txt');
   // Worker processes inherit the variable when they are forked.
   process.env[LAG_FILE_ENV] = file;
-  const workers: Workers =
-    system === 'durable-cron'
-      ? await startOursPool(ctx.address, taskQueue, lagProcesses, ctx.bundles.ours, ctx.databaseUrl)
-      : await startProcesses(
-          require.resolve('./raw-worker'),
-          { address: ctx.address, taskQueue, bundle: ctx.bundles.raw },
-          lagProcesses,
-        );
+  const workers = await startLagWorkers(ctx, system, taskQueue, lagProcesses);
   let ids: string[] = [];
   try {
     ctx.log(`  ${system}: creating ${schedules} schedules every ${every}s`);
@@ -103,6 +96,22 @@ export async function measureLag(ctx: BenchContext, system: LagSystem, size: Lag
     delete process.env[LAG_FILE_ENV];
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The worker processes of a system polling `taskQueue`: durable-cron's pool, or the plain SDK worker. */
+export function startLagWorkers(
+  ctx: BenchContext,
+  system: LagSystem,
+  taskQueue: string,
+  processes: number,
+): Promise<Workers> {
+  return system === 'durable-cron'
+    ? startOursPool(ctx.address, taskQueue, processes, ctx.bundles.ours, ctx.databaseUrl)
+    : startProcesses(
+        require.resolve('./raw-worker'),
+        { address: ctx.address, taskQueue, bundle: ctx.bundles.raw },
+        processes,
+      );
 }
 
 /** How long to wait for every new schedule to run once: 2 minutes, or 150 ms per schedule if longer. */
