@@ -5,4 +5,4 @@
 export type { ActivityDeps, ActivityFunction } from './deps';
 export { idempotencyKey, localDate } from './context';
 export { inTransaction, once, requireDb, type Once } from './effects';
-export { PLAN_ACTIVITY, createStepActivities, type StepsPlan } from './steps';
+export { PLAN_ACTIVITY, createStepActivities, stepsPlans, type StepsPlan } from './steps';

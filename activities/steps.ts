@@ -2,7 +2,8 @@
  * The activities of steps job types (see `defineJob`): each step function, and each compensation,
  * becomes one activity named `<jobType>.<step>` (`<jobType>.<step>.compensate`) that builds the
  * step's arguments (idempotency key, progress, `once`, abort signal) around the function. Also the
- * local activity the generic workflow asks for its job type's plan.
+ * plans of the steps job types, and the local activity through which the generic workflow used to
+ * ask for its job type's plan.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { JobType, StepArgs } from '../src/job-types/define';
@@ -19,19 +20,26 @@ export interface StepsPlan {
   readonly steps: readonly StepDefinition[];
 }
 
+/** The plans of the steps job types among `types`, in their order. */
+export function stepsPlans(types: readonly JobType[]): StepsPlan[] {
+  return types
+    .filter((type) => type.stepFunctions)
+    .map((type) => ({ jobType: type.name, steps: type.steps }));
+}
+
 /**
- * The activities of the steps job types among `types`, plus {@link PLAN_ACTIVITY}.
+ * The activities of the steps job types among `types`, plus {@link PLAN_ACTIVITY} (which only runs
+ * histories recorded before plans were bundled with the workflows replay: workflows/run-steps.ts).
  * @param types every job type the worker registers
  */
 export function createStepActivities(
   types: readonly JobType[],
   deps: ActivityDeps,
 ): Record<string, ActivityFunction> {
-  const plans = new Map<string, StepsPlan>();
+  const plans = new Map(stepsPlans(types).map((plan) => [plan.jobType, plan]));
   const activities: Record<string, ActivityFunction> = {};
   for (const type of types) {
     if (!type.stepFunctions) continue;
-    plans.set(type.name, { jobType: type.name, steps: type.steps });
     for (const def of type.steps) {
       const step = type.stepFunctions.get(def.name);
       if (!step) continue;

@@ -4,7 +4,8 @@
  * server with the real activities against PostgreSQL (`DATABASE_URL`, or the local `test` database,
  * in a throwaway schema).
  *
- * Usage: npm run build && node dist/scripts/record-histories.js
+ * Usage: npm run build && node dist/scripts/record-histories.js [NAME...]
+ * With names (e.g. `steps-completed order-timeout-paid`), records only those histories.
  * Re-record after an intended, versioned change of workflow code; commit the JSON files.
  */
 import { randomUUID } from 'node:crypto';
@@ -107,7 +108,10 @@ async function main(): Promise<void> {
         const events = (JSON.parse(json) as { events?: unknown[] }).events?.length ?? 0;
         console.log(`recorded ${name} (${events} events)`);
       };
+      const only = process.argv.slice(2);
+      const wanted = (name: string) => only.length === 0 || only.includes(name);
       for (const [name, workflowType, args] of RUNS) {
+        if (!wanted(name)) continue;
         const handle = await client.workflow.start(workflowType, {
           workflowId: `${name}-${randomUUID()}`,
           taskQueue: temporal.config.taskQueue,
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
         amountCents: 100,
         timeoutMs,
       });
+      if (!wanted('order-timeout-paid') && !wanted('order-timeout-cancelled')) return;
       const paid = await createOrder(db.pool, client, queue, order(`rec-paid-${randomUUID()}`, 60_000));
       await payOrder(db.pool, client, paid.workflowId.replace('order-timeout-', ''));
       await paid.result();

@@ -4,11 +4,18 @@
  * the earlier ones. Registered as the bundle's default workflow, so the workflow type of a run is
  * its job type's name.
  *
- * Determinism: the steps and their policies come from a local activity whose result is recorded in
- * the run's history, so a run that started before a deploy that changed its job type's steps
- * replays, and goes on, with the steps it started with.
+ * Determinism: the plan (the job type's steps and policies) a run starts with is recorded in its
+ * history, so a run that started before a deploy that changed its job type's steps replays, and
+ * goes on, with the steps it started with. The worker's bundle carries the plans of its job types
+ * (see {@link registerPlans}); a new run records its plan as a patch marker whose id holds the plan,
+ * which costs no round trip (the marker goes out with the run's first workflow task). Histories
+ * recorded before that (plan from a local activity) still replay on the local activity's marker.
  */
-import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+// The SDK keeps the patch ids it found in the history being replayed on its activator; a replay
+// reads the recorded plan from there (no public API lists them). Pinned with the SDK's version;
+// test/e2e/replay.test.ts replays recorded plans against changed ones.
+import { maybeGetActivator } from '@temporalio/workflow/lib/global-attributes';
 import type { StepsPlan } from '../activities/steps';
 import type { JobRunInput, SagaReport } from '../src/types';
 import { stepContext } from './run-context';
@@ -16,6 +23,9 @@ import { StepRunner, runSaga } from './steps';
 
 /** Mirrors `PLAN_ACTIVITY` in activities/steps.ts (workflow code may not import its value). */
 const PLAN_ACTIVITY = 'durable-cron.plan';
+
+/** Prefix of the patch marker id that records a run's plan; the plan's JSON follows it. */
+export const PLAN_MARKER_PREFIX = 'durable-cron.plan:';
 
 /** Result of a completed run of a steps job type. */
 export interface StepsResult {
@@ -25,14 +35,30 @@ export interface StepsResult {
   readonly saga: SagaReport;
 }
 
-const { [PLAN_ACTIVITY]: plan } = proxyLocalActivities<
+const { [PLAN_ACTIVITY]: planActivity } = proxyLocalActivities<
   Record<string, (jobType: string) => Promise<StepsPlan | null>>
 >({ startToCloseTimeout: '10s', retry: { maximumAttempts: 3 } });
+
+/** The plans of the worker's steps job types, as marker ids, by job type; set once as the bundle loads. */
+let bundledMarkers: Readonly<Record<string, string>> = {};
+
+/**
+ * Called by the bundle's generated entry (src/worker/bundle.ts) as it loads, before any run: the
+ * plans of the worker's steps job types.
+ */
+export function registerPlans(plans: readonly StepsPlan[]): void {
+  bundledMarkers = Object.freeze(Object.fromEntries(plans.map((plan) => [plan.jobType, planMarker(plan)])));
+}
+
+/** The patch marker id recording `plan`. */
+export function planMarker(plan: StepsPlan): string {
+  return `${PLAN_MARKER_PREFIX}${JSON.stringify(plan)}`;
+}
 
 /** Runs the steps of the job type named by the run's workflow type. */
 export async function runSteps(input: JobRunInput): Promise<StepsResult> {
   const jobType = workflowInfo().workflowType;
-  const steps = await plan!(jobType);
+  const steps = recordedPlan(jobType) ?? (await planActivity!(jobType));
   if (steps === null) {
     // A plain Error fails the workflow task, not the run: Temporal retries the task, and a worker
     // that knows the job type (say, once a rolling deploy reaches it) runs it.
@@ -51,4 +77,36 @@ export async function runSteps(input: JobRunInput): Promise<StepsResult> {
     }
     return { fireTime: ctx.fireTime, results, saga: saga.report() };
   });
+}
+
+/**
+ * The run's plan: on replay, the one its history records (whatever this worker's bundle holds now);
+ * on a new run, the bundle's, recorded as a marker. `undefined` when the history recorded the plan
+ * with the local activity instead (then the activity's marker answers); `null` for a new run of a
+ * job type this worker does not have.
+ */
+function recordedPlan(jobType: string): StepsPlan | null | undefined {
+  if (workflowInfo().unsafe.isReplaying) {
+    const marker = replayedMarker();
+    if (marker === undefined) return undefined;
+    patched(marker);
+    return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
+  }
+  const marker = bundledMarkers[jobType];
+  if (marker === undefined) return null;
+  patched(marker);
+  return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
+}
+
+/** The plan marker of the history being replayed, if it has one. */
+function replayedMarker(): string | undefined {
+  const activator = maybeGetActivator() as unknown as { knownPresentPatches?: unknown } | undefined;
+  const present = activator?.knownPresentPatches;
+  if (!(present instanceof Set)) {
+    throw new Error('this @temporalio/workflow keeps no knownPresentPatches: the plan marker cannot be read');
+  }
+  for (const id of present as Set<unknown>) {
+    if (typeof id === 'string' && id.startsWith(PLAN_MARKER_PREFIX)) return id;
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * before anything is sent to Temporal, and the worker registers its workflows and activities.
  */
 import type { ActivityDeps, ActivityFunction } from '../../activities/deps';
-import { createStepActivities } from '../../activities/steps';
+import { createStepActivities, stepsPlans, type StepsPlan } from '../../activities/steps';
 import { JobModuleError } from '../errors';
 import type { JobType, WorkflowRef } from './define';
 
@@ -93,6 +93,16 @@ export class JobTypeRegistry {
       }
     }
     return [...byExport.values()].map((e) => e.ref);
+  }
+
+  /**
+   * The plans (steps and policies) of the steps job types, by job type name: what the worker's
+   * bundle carries for the generic workflow (workflows/run-steps.ts).
+   */
+  plans(): StepsPlan[] {
+    return stepsPlans(this.list()).sort((a, b) =>
+      a.jobType < b.jobType ? -1 : a.jobType > b.jobType ? 1 : 0,
+    );
   }
 
   /**

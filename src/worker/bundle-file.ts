@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { UsageError, errorMessage } from '../errors';
 import type { JobTypeRegistry } from '../job-types/registry';
-import { bundleWorkflows } from './bundle';
+import { bundleWorkflows, plansDigest } from './bundle';
 
 /** What a bundle file holds, from its manifest line. */
 export interface BundleManifest {
@@ -19,6 +19,11 @@ export interface BundleManifest {
   readonly temporalWorkflow: string;
   /** The workflow functions it exports, besides `default` (durable-cron's steps workflow). */
   readonly workflows: readonly string[];
+  /**
+   * Digest of the steps job types' plans (steps and policies) in it; a worker whose job types have
+   * other plans refuses it. Absent in bundles of versions that took plans from a local activity.
+   */
+  readonly plans?: string;
 }
 
 /** The flag and variable naming the bundle, for messages. */
@@ -60,6 +65,7 @@ export async function writeWorkflowBundle(
     durableCron: packageVersion(join(__dirname, '..', '..', '..', 'package.json')),
     temporalWorkflow: temporalWorkflowVersion(),
     workflows: neededWorkflows(registry),
+    plans: plansDigest(registry),
   };
   const at = code.lastIndexOf(SOURCE_MAP_MARK);
   if (at < 0) throw new Error('the SDK bundle has no inline source map');
@@ -120,6 +126,14 @@ export function checkWorkflowBundle(path: string, registry: JobTypeRegistry): Bu
         `(built with other --jobs?); ${rebuild} and the same --jobs`,
     );
   }
+  if (manifest.plans !== plansDigest(registry)) {
+    throw new UsageError(
+      manifest.plans === undefined
+        ? `${WORKFLOW_BUNDLE_SOURCE} ${path}: built by durable-cron ${manifest.durableCron}, whose bundles carry no step plans; ${rebuild}`
+        : `${WORKFLOW_BUNDLE_SOURCE} ${path}: its steps job types' steps or policies differ from this worker's ` +
+            `(changed since it was built, or built with other --jobs); ${rebuild} and the same --jobs`,
+    );
+  }
   return manifest;
 }
 
@@ -130,7 +144,8 @@ function parseManifest(text: string): BundleManifest | undefined {
       typeof data.durableCron === 'string' &&
       typeof data.temporalWorkflow === 'string' &&
       Array.isArray(data.workflows) &&
-      data.workflows.every((w) => typeof w === 'string')
+      data.workflows.every((w) => typeof w === 'string') &&
+      (data.plans === undefined || typeof data.plans === 'string')
     ) {
       return data as BundleManifest;
     }

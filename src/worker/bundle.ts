@@ -3,6 +3,7 @@
  * have one, and durable-cron's generic workflow as the default workflow (which runs every steps job
  * type, whose runs carry the job type's name as workflow type), with the run-metrics interceptors.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,13 +34,27 @@ export async function bundleWorkflows(
   }
 }
 
-/** The source of the module the bundle starts from: one export per workflow, and the default. */
+/**
+ * The source of the module the bundle starts from: one export per workflow, and the default, which
+ * gets the plans of the registry's steps job types as the bundle loads.
+ */
 export function workflowsEntry(registry: JobTypeRegistry): string {
   const lines = registry
     .workflows()
     .map((ref) => `export { ${ref.export} } from ${JSON.stringify(ref.module)};`);
-  lines.push(`export { runSteps as default } from ${JSON.stringify(RUN_STEPS_PATH)};`);
+  const runSteps = JSON.stringify(RUN_STEPS_PATH);
+  lines.push(`import { registerPlans } from ${runSteps};`);
+  lines.push(`registerPlans(${JSON.stringify(registry.plans())});`);
+  lines.push(`export { runSteps as default } from ${runSteps};`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A digest of the plans a bundle of `registry` carries: a prebuilt bundle whose digest differs from
+ * its worker's registry's would run new runs with other steps than the worker's activities.
+ */
+export function plansDigest(registry: JobTypeRegistry): string {
+  return createHash('sha256').update(JSON.stringify(registry.plans())).digest('hex').slice(0, 16);
 }
 
 /**

@@ -159,6 +159,18 @@ describe('a prebuilt workflow bundle (bundle --out, worker --workflow-bundle)', 
       assert.match(await refused(corrupt), /corrupt \(.+\); rebuild it with 'durable-cron bundle --out /);
     });
 
+    it("a bundle whose step plans are not this worker's (or that carries none)", async () => {
+      const text = readFileSync(bundle, 'utf8');
+      const digest = /"plans":"([0-9a-f]+)"/.exec(text)?.[1];
+      assert.ok(digest, 'the manifest names no plans digest');
+      const other = join(dir, 'other-plans.js');
+      writeFileSync(other, text.replace(`"plans":"${digest}"`, `"plans":"${'0'.repeat(digest.length)}"`));
+      assert.match(await refused(other), /steps or policies differ from this worker's/);
+      const older = join(dir, 'no-plans.js');
+      writeFileSync(older, text.replace(`,"plans":"${digest}"`, ''));
+      assert.match(await refused(older), /whose bundles carry no step plans; rebuild it with/);
+    });
+
     it('a bundle built for other job types', async () => {
       const builtIns = join(dir, 'built-ins.js');
       const built = await runCli(['bundle', '--out', builtIns], {}, dir);
