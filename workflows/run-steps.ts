@@ -8,8 +8,9 @@
  * history, so a run that started before a deploy that changed its job type's steps replays, and
  * goes on, with the steps it started with. The worker's bundle carries the plans of its job types
  * (see {@link registerPlans}); a new run records its plan as a patch marker whose id holds the plan,
- * which costs no round trip (the marker goes out with the run's first workflow task). Histories
- * recorded before that (plan from a local activity) still replay on the local activity's marker.
+ * which costs no round trip (the marker goes out with the run's first workflow task). A plan too
+ * large for a marker id (see {@link markerFits}), and every run recorded before markers, takes the
+ * plan from a local activity, whose marker a replay reads instead.
  */
 import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 // The SDK keeps the patch ids it found in the history being replayed on its activator; a replay
@@ -39,20 +40,52 @@ const { [PLAN_ACTIVITY]: planActivity } = proxyLocalActivities<
   Record<string, (jobType: string) => Promise<StepsPlan | null>>
 >({ startToCloseTimeout: '10s', retry: { maximumAttempts: 3 } });
 
-/** The plans of the worker's steps job types, as marker ids, by job type; set once as the bundle loads. */
-let bundledMarkers: Readonly<Record<string, string>> = {};
+/**
+ * With each patch marker the core upserts the `TemporalChangeVersion` search attribute with the
+ * run's patch ids, and skips that upsert with a warning on every run when their JSON reaches this
+ * many bytes (the server's limit for one search attribute value).
+ */
+const VERSION_ATTRIBUTE_LIMIT = 2048;
+
+/** In place of a marker: the plan goes through the local activity. */
+const VIA_ACTIVITY = 'activity';
+
+/**
+ * How the worker's steps job types record their plans, by job type: the marker id, or `'activity'`
+ * for a plan too large for a marker (it goes through the local activity, as before markers).
+ * Set once as the bundle loads.
+ */
+let bundledPlans: Readonly<Record<string, string>> = {};
 
 /**
  * Called by the bundle's generated entry (src/worker/bundle.ts) as it loads, before any run: the
  * plans of the worker's steps job types.
  */
 export function registerPlans(plans: readonly StepsPlan[]): void {
-  bundledMarkers = Object.freeze(Object.fromEntries(plans.map((plan) => [plan.jobType, planMarker(plan)])));
+  bundledPlans = Object.freeze(
+    Object.fromEntries(
+      plans.map((plan) => {
+        const marker = planMarker(plan);
+        return [plan.jobType, markerFits(marker) ? marker : VIA_ACTIVITY];
+      }),
+    ),
+  );
 }
 
 /** The patch marker id recording `plan`. */
 export function planMarker(plan: StepsPlan): string {
   return `${PLAN_MARKER_PREFIX}${JSON.stringify(plan)}`;
+}
+
+/** Whether the core upserts `marker` into `TemporalChangeVersion` (UTF-8 bytes of `["<id>"]`). */
+export function markerFits(marker: string): boolean {
+  const json = JSON.stringify([marker]);
+  let bytes = 0;
+  for (const ch of json) {
+    const code = ch.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes < VERSION_ATTRIBUTE_LIMIT;
 }
 
 /** Runs the steps of the job type named by the run's workflow type. */
@@ -81,9 +114,10 @@ export async function runSteps(input: JobRunInput): Promise<StepsResult> {
 
 /**
  * The run's plan: on replay, the one its history records (whatever this worker's bundle holds now);
- * on a new run, the bundle's, recorded as a marker. `undefined` when the history recorded the plan
- * with the local activity instead (then the activity's marker answers); `null` for a new run of a
- * job type this worker does not have.
+ * on a new run, the bundle's, recorded as a marker. `undefined` when the plan goes, or went, through
+ * the local activity instead (a history from before markers, or a plan too large for one): the
+ * activity answers, or its marker on replay. `null` for a new run of a job type this worker does not
+ * have.
  */
 function recordedPlan(jobType: string): StepsPlan | null | undefined {
   if (workflowInfo().unsafe.isReplaying) {
@@ -92,8 +126,9 @@ function recordedPlan(jobType: string): StepsPlan | null | undefined {
     patched(marker);
     return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
   }
-  const marker = bundledMarkers[jobType];
+  const marker = bundledPlans[jobType];
   if (marker === undefined) return null;
+  if (marker === VIA_ACTIVITY) return undefined;
   patched(marker);
   return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
 }
