@@ -84,9 +84,9 @@ describe('how a steps run records its plan', () => {
   it('the plans fall on both sides of the limit', () => {
     const [large, small] = registry.plans();
     assert.equal(small?.jobType, 'plan-small');
-    assert.equal(markerFits(planMarker(small!)), true);
+    assert.equal(markerFits(planMarker(small)), true);
     assert.equal(large?.jobType, 'plan-large');
-    assert.equal(markerFits(planMarker(large!)), false);
+    assert.equal(markerFits(planMarker(large)), false);
   });
 
   it('a plan that fits goes out as a patch marker, with no local activity', async () => {
