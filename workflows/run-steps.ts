@@ -8,9 +8,9 @@
  * history, so a run that started before a deploy that changed its job type's steps replays, and
  * goes on, with the steps it started with. The worker's bundle carries the plans of its job types
  * (see {@link registerPlans}); a new run records its plan as a patch marker whose id holds the plan,
- * which costs no round trip (the marker goes out with the run's first workflow task). A plan too
- * large for a marker id (see {@link markerFits}), and every run recorded before markers, takes the
- * plan from a local activity, whose marker a replay reads instead.
+ * which costs no round trip (the marker goes out with the run's first workflow task) and no search
+ * attribute upsert (see {@link planMarker}). Runs recorded before markers took the plan from a
+ * local activity; their replays read the activity's marker.
  */
 import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 // The SDK keeps the patch ids it found in the history being replayed on its activator; a replay
@@ -42,19 +42,13 @@ const { [PLAN_ACTIVITY]: planActivity } = proxyLocalActivities<
 
 /**
  * With each patch marker the core upserts the `TemporalChangeVersion` search attribute with the
- * run's patch ids, and skips that upsert with a warning on every run when their JSON reaches this
- * many bytes (the server's limit for one search attribute value).
+ * run's patch ids, unless their JSON reaches this many bytes (the server's limit for one search
+ * attribute value): then it skips the upsert and logs a warning (src/worker/runtime.ts drops the
+ * warnings about plan markers).
  */
 const VERSION_ATTRIBUTE_LIMIT = 2048;
 
-/** In place of a marker: the plan goes through the local activity. */
-const VIA_ACTIVITY = 'activity';
-
-/**
- * How the worker's steps job types record their plans, by job type: the marker id, or `'activity'`
- * for a plan too large for a marker (it goes through the local activity, as before markers).
- * Set once as the bundle loads.
- */
+/** The plan markers of the worker's steps job types, by job type; set once as the bundle loads. */
 let bundledPlans: Readonly<Record<string, string>> = {};
 
 /**
@@ -62,30 +56,32 @@ let bundledPlans: Readonly<Record<string, string>> = {};
  * plans of the worker's steps job types.
  */
 export function registerPlans(plans: readonly StepsPlan[]): void {
-  bundledPlans = Object.freeze(
-    Object.fromEntries(
-      plans.map((plan) => {
-        const marker = planMarker(plan);
-        return [plan.jobType, markerFits(marker) ? marker : VIA_ACTIVITY];
-      }),
-    ),
-  );
+  bundledPlans = Object.freeze(Object.fromEntries(plans.map((plan) => [plan.jobType, planMarker(plan)])));
 }
 
-/** The patch marker id recording `plan`. */
+/**
+ * The patch marker id recording `plan`, padded with spaces (which the plan's JSON ignores) to the
+ * core's limit, so that the core skips the `TemporalChangeVersion` upsert it would otherwise send
+ * with every run (a visibility write on the server per run).
+ */
 export function planMarker(plan: StepsPlan): string {
-  return `${PLAN_MARKER_PREFIX}${JSON.stringify(plan)}`;
+  const marker = `${PLAN_MARKER_PREFIX}${JSON.stringify(plan)}`;
+  const short = VERSION_ATTRIBUTE_LIMIT - attributeBytes(marker);
+  return short > 0 ? `${marker}${' '.repeat(short)}` : marker;
 }
 
 /** Whether the core upserts `marker` into `TemporalChangeVersion` (UTF-8 bytes of `["<id>"]`). */
 export function markerFits(marker: string): boolean {
-  const json = JSON.stringify([marker]);
+  return attributeBytes(marker) < VERSION_ATTRIBUTE_LIMIT;
+}
+
+function attributeBytes(marker: string): number {
   let bytes = 0;
-  for (const ch of json) {
+  for (const ch of JSON.stringify([marker])) {
     const code = ch.codePointAt(0) ?? 0;
     bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
   }
-  return bytes < VERSION_ATTRIBUTE_LIMIT;
+  return bytes;
 }
 
 /** Runs the steps of the job type named by the run's workflow type. */
@@ -114,10 +110,9 @@ export async function runSteps(input: JobRunInput): Promise<StepsResult> {
 
 /**
  * The run's plan: on replay, the one its history records (whatever this worker's bundle holds now);
- * on a new run, the bundle's, recorded as a marker. `undefined` when the plan goes, or went, through
- * the local activity instead (a history from before markers, or a plan too large for one): the
- * activity answers, or its marker on replay. `null` for a new run of a job type this worker does not
- * have.
+ * on a new run, the bundle's, recorded as a marker. `undefined` when the history recorded the plan
+ * with the local activity instead (then the activity's marker answers); `null` for a new run of a
+ * job type this worker does not have.
  */
 function recordedPlan(jobType: string): StepsPlan | null | undefined {
   if (workflowInfo().unsafe.isReplaying) {
@@ -128,7 +123,6 @@ function recordedPlan(jobType: string): StepsPlan | null | undefined {
   }
   const marker = bundledPlans[jobType];
   if (marker === undefined) return null;
-  if (marker === VIA_ACTIVITY) return undefined;
   patched(marker);
   return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
 }

@@ -2,7 +2,9 @@
  * The Temporal runtime of a worker process: installed once, before the first connection, with the
  * log level (or logger) the caller chose and, for pool processes, a Prometheus endpoint.
  */
+import type { LogMetadata } from '@temporalio/common';
 import { DefaultLogger, Runtime, type LogLevel, type Logger } from '@temporalio/worker';
+import { PLAN_MARKER_PREFIX } from '../../workflows/run-steps';
 import { UsageError } from '../errors';
 import { LOG_LEVELS } from './log';
 
@@ -42,16 +44,45 @@ export function installRuntime(options: RuntimeInstallOptions = {}): void {
   if (installed) return;
   const level = parseLogLevel(options.logLevel);
   Runtime.install({
-    logger: options.logger ?? new DefaultLogger(level),
+    logger: withoutPlanMarkerWarnings(options.logger ?? new DefaultLogger(level)),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
-    ...(options.prometheusBindAddress
-      ? {
-          telemetryOptions: {
-            logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
-            metrics: { prometheus: { bindAddress: options.prometheusBindAddress } },
-          },
-        }
-      : {}),
+    telemetryOptions: {
+      // The core's own logs go through the logger too (so the filter below sees them).
+      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
+      ...(options.prometheusBindAddress
+        ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } }
+        : {}),
+    },
   });
   installed = true;
+}
+
+/**
+ * `logger` without the core's warning that it skipped the `TemporalChangeVersion` upsert of a steps
+ * run's plan marker, which it would log on every run: plan markers are long on purpose
+ * (workflows/run-steps.ts, `planMarker`).
+ */
+export function withoutPlanMarkerWarnings(logger: Logger): Logger {
+  const skipped = (message: string) =>
+    message.includes(PLAN_MARKER_PREFIX) && message.includes('TemporalChangeVersion');
+  return {
+    log: (level: LogLevel, message: string, meta?: LogMetadata) => {
+      if (!skipped(message)) logger.log(level, message, meta);
+    },
+    trace: (message: string, meta?: LogMetadata) => {
+      logger.trace(message, meta);
+    },
+    debug: (message: string, meta?: LogMetadata) => {
+      logger.debug(message, meta);
+    },
+    info: (message: string, meta?: LogMetadata) => {
+      logger.info(message, meta);
+    },
+    warn: (message: string, meta?: LogMetadata) => {
+      if (!skipped(message)) logger.warn(message, meta);
+    },
+    error: (message: string, meta?: LogMetadata) => {
+      logger.error(message, meta);
+    },
+  };
 }

@@ -1,8 +1,9 @@
 /**
- * How a steps run records its plan, on a real dev server: a plan that fits a patch marker id goes
- * out as that marker with the run's first workflow task (no local activity); a plan too large for
- * one (the core would skip its `TemporalChangeVersion` upsert, warning on every run) goes through
- * the local activity. Either way the run executes the plan's steps in order.
+ * How a steps run records its plan, on a real dev server: as a patch marker sent with the run's
+ * first workflow task, with no local activity and no `TemporalChangeVersion` upsert (the marker id
+ * is padded past the core's limit for that upsert), for a small plan and one longer than the limit
+ * alike; the run executes the plan's steps in order, and the core's warning about the skipped
+ * upsert never reaches the worker's log.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +17,7 @@ import { connectNative } from '../../src/connection';
 import { defineJob } from '../../src/job-types/define';
 import { JobTypeRegistry } from '../../src/job-types/registry';
 import type { JobRunInput } from '../../src/types';
+import { withoutPlanMarkerWarnings } from '../../src/worker/runtime';
 import { createWorker } from '../../src/worker/worker';
 import { PLAN_MARKER_PREFIX, markerFits, planMarker } from '../../workflows/run-steps';
 import { activities } from '../helpers/history';
@@ -78,35 +80,65 @@ describe('how a steps run records its plan', () => {
       const id = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
       return [{ name: marker.markerName, id }];
     });
-    return { result, markers, steps: (await activities(handle)).map((a) => a.type) };
+    const upserts = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length;
+    return { result, markers, upserts, steps: (await activities(handle)).map((a) => a.type) };
   }
 
-  it('the plans fall on both sides of the limit', () => {
+  it('a plan marker is just long enough that the core skips the search attribute upsert', () => {
     const [large, small] = registry.plans();
     assert.equal(small?.jobType, 'plan-small');
-    assert.equal(markerFits(planMarker(small)), true);
     assert.equal(large?.jobType, 'plan-large');
-    assert.equal(markerFits(planMarker(large)), false);
+    const smallJson = JSON.stringify(small);
+    const largeJson = JSON.stringify(large);
+    assert.ok(`${PLAN_MARKER_PREFIX}${smallJson}`.length < 1_000, 'the small plan is not small');
+    assert.ok(`${PLAN_MARKER_PREFIX}${largeJson}`.length > 2_048, 'the large plan is not large');
+    for (const [plan, json] of [
+      [small, smallJson],
+      [large, largeJson],
+    ] as const) {
+      const marker = planMarker(plan);
+      assert.equal(markerFits(marker), false);
+      assert.equal(marker.trimEnd(), `${PLAN_MARKER_PREFIX}${json}`);
+    }
+    assert.equal(JSON.stringify([planMarker(small)]).length, 2_048);
   });
 
-  it('a plan that fits goes out as a patch marker, with no local activity', async () => {
-    const { result, markers, steps } = await run('plan-small');
-    assert.deepEqual(result.results, { one: 'one', two: 'two' });
-    assert.deepEqual(steps, ['plan-small.one', 'plan-small.two']);
-    assert.deepEqual(markers, [{ name: 'core_patch', id: planMarker(registry.plans()[1]!) }]);
-    assert.ok(markers[0]?.id?.startsWith(PLAN_MARKER_PREFIX));
-  });
+  for (const [jobType, names] of [
+    ['plan-small', ['one', 'two']],
+    ['plan-large', LARGE_STEPS],
+  ] as const) {
+    it(`${jobType}: the plan goes out as a patch marker, with no local activity and no upsert`, async () => {
+      const { result, markers, steps, upserts } = await run(jobType);
+      assert.deepEqual(Object.keys(result.results), names);
+      assert.deepEqual(
+        steps,
+        names.map((name) => `${jobType}.${name}`),
+      );
+      const plan = registry.plans().find((p) => p.jobType === jobType);
+      assert.deepEqual(markers, [{ name: 'core_patch', id: plan && planMarker(plan) }]);
+      assert.equal(upserts, 0);
+    });
+  }
 
-  it('a plan too large for a marker goes through the local activity', async () => {
-    const { result, markers, steps } = await run('plan-large');
-    assert.deepEqual(Object.keys(result.results), LARGE_STEPS);
-    assert.deepEqual(
-      steps,
-      LARGE_STEPS.map((name) => `plan-large.${name}`),
-    );
-    assert.deepEqual(
-      markers.map((m) => m.name),
-      ['core_local_activity'],
-    );
+  it("the core's warning about the skipped upsert is dropped from the worker's log", () => {
+    const seen: string[] = [];
+    const sink = {
+      log: (_level: string, message: string) => seen.push(message),
+      trace: (message: string) => seen.push(message),
+      debug: (message: string) => seen.push(message),
+      info: (message: string) => seen.push(message),
+      warn: (message: string) => seen.push(message),
+      error: (message: string) => seen.push(message),
+    };
+    const logger = withoutPlanMarkerWarnings(sink);
+    const skipped = `Serialized size of TemporalChangeVersion search attribute update would exceed the maximum value size. Skipping this upsert. Be aware that your visibility records will not include the following patch: ${planMarker(registry.plans()[1]!)}`;
+    logger.warn(skipped);
+    logger.log('WARN', skipped);
+    logger.warn('Serialized size of TemporalChangeVersion search attribute update would exceed: user-patch');
+    logger.warn('another warning');
+    assert.deepEqual(seen, [
+      'Serialized size of TemporalChangeVersion search attribute update would exceed: user-patch',
+      'another warning',
+    ]);
   });
 });
