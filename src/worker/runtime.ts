@@ -2,9 +2,13 @@
  * The Temporal runtime of a worker process: installed once, before the first connection, with the
  * log level (or logger) the caller chose and, for pool processes, a Prometheus endpoint.
  */
-import type { LogMetadata } from '@temporalio/common';
-import { DefaultLogger, Runtime, type LogLevel, type Logger } from '@temporalio/worker';
-import { PLAN_MARKER_PREFIX } from '../../workflows/run-steps';
+import {
+  DefaultLogger,
+  Runtime,
+  makeTelemetryFilterString,
+  type LogLevel,
+  type Logger,
+} from '@temporalio/worker';
 import { UsageError } from '../errors';
 import { LOG_LEVELS } from './log';
 
@@ -44,45 +48,27 @@ export function installRuntime(options: RuntimeInstallOptions = {}): void {
   if (installed) return;
   const level = parseLogLevel(options.logLevel);
   Runtime.install({
-    logger: withoutPlanMarkerWarnings(options.logger ?? new DefaultLogger(level)),
+    logger: options.logger ?? new DefaultLogger(level),
     ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
-    telemetryOptions: {
-      // The core's own logs go through the logger too (so the filter below sees them).
-      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
-      ...(options.prometheusBindAddress
-        ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } }
-        : {}),
-    },
+    telemetryOptions: options.prometheusBindAddress
+      ? {
+          logging: { filter: coreLogFilter('WARN'), forward: {} },
+          metrics: { prometheus: { bindAddress: options.prometheusBindAddress } },
+        }
+      : { logging: { filter: coreLogFilter('ERROR') } },
   });
   installed = true;
 }
 
 /**
- * `logger` without the core's warning that it skipped the `TemporalChangeVersion` upsert of a steps
- * run's plan marker, which it would log on every run: plan markers are long on purpose
- * (workflows/run-steps.ts, `planMarker`).
+ * The core's log filter (the SDK's default levels, `other` as given), without the warnings of its
+ * patch machine: the core logs one on every run whose patch ids reach the 2 KB limit of the
+ * `TemporalChangeVersion` upsert, which steps runs' plan markers do on purpose
+ * (workflows/run-steps.ts, `planMarker`). Its errors still show.
  */
-export function withoutPlanMarkerWarnings(logger: Logger): Logger {
-  const skipped = (message: string) =>
-    message.includes(PLAN_MARKER_PREFIX) && message.includes('TemporalChangeVersion');
-  return {
-    log: (level: LogLevel, message: string, meta?: LogMetadata) => {
-      if (!skipped(message)) logger.log(level, message, meta);
-    },
-    trace: (message: string, meta?: LogMetadata) => {
-      logger.trace(message, meta);
-    },
-    debug: (message: string, meta?: LogMetadata) => {
-      logger.debug(message, meta);
-    },
-    info: (message: string, meta?: LogMetadata) => {
-      logger.info(message, meta);
-    },
-    warn: (message: string, meta?: LogMetadata) => {
-      if (!skipped(message)) logger.warn(message, meta);
-    },
-    error: (message: string, meta?: LogMetadata) => {
-      logger.error(message, meta);
-    },
-  };
+export function coreLogFilter(other: LogLevel): string {
+  return `${makeTelemetryFilterString({ core: 'WARN', other })},${PATCH_MACHINE_TARGET}=ERROR`;
 }
+
+/** The tracing target of the core's patch machine (the module that logs the skipped upsert). */
+export const PATCH_MACHINE_TARGET = 'temporalio_sdk_core::worker::workflow::machines::patch_state_machine';

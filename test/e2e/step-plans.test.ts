@@ -2,8 +2,8 @@
  * How a steps run records its plan, on a real dev server: as a patch marker sent with the run's
  * first workflow task, with no local activity and no `TemporalChangeVersion` upsert (the marker id
  * is padded past the core's limit for that upsert), for a small plan and one longer than the limit
- * alike; the run executes the plan's steps in order, and the core's warning about the skipped
- * upsert never reaches the worker's log.
+ * alike; the run executes the plan's steps in order (test/e2e/builtin-jobs.test.ts checks that the
+ * core's warning about the skipped upsert stays out of the pool's log).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,6 @@ import { connectNative } from '../../src/connection';
 import { defineJob } from '../../src/job-types/define';
 import { JobTypeRegistry } from '../../src/job-types/registry';
 import type { JobRunInput } from '../../src/types';
-import { withoutPlanMarkerWarnings } from '../../src/worker/runtime';
 import { createWorker } from '../../src/worker/worker';
 import { PLAN_MARKER_PREFIX, markerFits, planMarker } from '../../workflows/run-steps';
 import { activities } from '../helpers/history';
@@ -119,26 +118,4 @@ describe('how a steps run records its plan', () => {
       assert.equal(upserts, 0);
     });
   }
-
-  it("the core's warning about the skipped upsert is dropped from the worker's log", () => {
-    const seen: string[] = [];
-    const sink = {
-      log: (_level: string, message: string) => seen.push(message),
-      trace: (message: string) => seen.push(message),
-      debug: (message: string) => seen.push(message),
-      info: (message: string) => seen.push(message),
-      warn: (message: string) => seen.push(message),
-      error: (message: string) => seen.push(message),
-    };
-    const logger = withoutPlanMarkerWarnings(sink);
-    const skipped = `Serialized size of TemporalChangeVersion search attribute update would exceed the maximum value size. Skipping this upsert. Be aware that your visibility records will not include the following patch: ${planMarker(registry.plans()[1]!)}`;
-    logger.warn(skipped);
-    logger.log('WARN', skipped);
-    logger.warn('Serialized size of TemporalChangeVersion search attribute update would exceed: user-patch');
-    logger.warn('another warning');
-    assert.deepEqual(seen, [
-      'Serialized size of TemporalChangeVersion search attribute update would exceed: user-patch',
-      'another warning',
-    ]);
-  });
 });
