@@ -43,8 +43,8 @@ const { [PLAN_ACTIVITY]: planActivity } = proxyLocalActivities<
 /**
  * With each patch marker the core upserts the `TemporalChangeVersion` search attribute with the
  * run's patch ids, unless their JSON reaches this many bytes (the server's limit for one search
- * attribute value): then it skips the upsert and logs a warning (src/worker/runtime.ts drops the
- * warnings about plan markers).
+ * attribute value): then it skips the upsert and logs a warning (src/worker/runtime.ts keeps the
+ * core's patch-machine warnings out of the logs).
  */
 const VERSION_ATTRIBUTE_LIMIT = 2048;
 

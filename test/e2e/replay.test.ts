@@ -14,6 +14,7 @@ import { installRuntime } from '../../src/worker/runtime';
 import type { StepsPlan } from '../../activities/steps';
 import { PLAN_MARKER_PREFIX } from '../../workflows/run-steps';
 import { loadJobModules } from '../../src/job-types/modules';
+import { markers } from '../helpers/history';
 import { shopRegistry } from '../helpers/jobs';
 
 const CHANGED_SAGA = join(__dirname, '..', 'fixtures', 'steps-saga-changed');
@@ -22,15 +23,9 @@ const HISTORIES = join(__dirname, '..', '..', '..', 'test', 'histories');
 
 /** The id of the history's plan marker (workflows/run-steps.ts), if it has one. */
 function planMarkerOf(history: ReturnType<typeof historyFromJSON>): string | undefined {
-  for (const event of history.events ?? []) {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') continue;
-    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
-    if (!data) continue;
-    const { id } = JSON.parse(Buffer.from(data).toString('utf8')) as { id?: string };
-    if (id?.startsWith(PLAN_MARKER_PREFIX)) return id;
-  }
-  return undefined;
+  return markers(history.events ?? []).find(
+    (m) => m.name === 'core_patch' && m.id?.startsWith(PLAN_MARKER_PREFIX),
+  )?.id;
 }
 
 describe('replay of recorded histories', () => {

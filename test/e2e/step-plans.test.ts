@@ -19,7 +19,7 @@ import { JobTypeRegistry } from '../../src/job-types/registry';
 import type { JobRunInput } from '../../src/types';
 import { createWorker } from '../../src/worker/worker';
 import { PLAN_MARKER_PREFIX, markerFits, planMarker } from '../../workflows/run-steps';
-import { activities } from '../helpers/history';
+import { activities, markers } from '../helpers/history';
 import { startTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const step = (name: string) => ({
@@ -72,15 +72,13 @@ describe('how a steps run records its plan', () => {
     });
     const result = (await handle.result()) as { results: Record<string, unknown> };
     const events = (await handle.fetchHistory()).events ?? [];
-    const markers = events.flatMap((e) => {
-      const marker = e.markerRecordedEventAttributes;
-      if (!marker) return [];
-      const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
-      const id = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
-      return [{ name: marker.markerName, id }];
-    });
     const upserts = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length;
-    return { result, markers, upserts, steps: (await activities(handle)).map((a) => a.type) };
+    return {
+      result,
+      markers: markers(events),
+      upserts,
+      steps: (await activities(handle)).map((a) => a.type),
+    };
   }
 
   it('a plan marker is just long enough that the core skips the search attribute upsert', () => {
@@ -107,14 +105,14 @@ describe('how a steps run records its plan', () => {
     ['plan-large', LARGE_STEPS],
   ] as const) {
     it(`${jobType}: the plan goes out as a patch marker, with no local activity and no upsert`, async () => {
-      const { result, markers, steps, upserts } = await run(jobType);
+      const { result, markers: recorded, steps, upserts } = await run(jobType);
       assert.deepEqual(Object.keys(result.results), names);
       assert.deepEqual(
         steps,
         names.map((name) => `${jobType}.${name}`),
       );
       const plan = registry.plans().find((p) => p.jobType === jobType);
-      assert.deepEqual(markers, [{ name: 'core_patch', id: plan && planMarker(plan) }]);
+      assert.deepEqual(recorded, [{ name: 'core_patch', id: plan && planMarker(plan) }]);
       assert.equal(upserts, 0);
     });
   }

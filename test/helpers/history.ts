@@ -1,5 +1,9 @@
-/** Reading a run's event history: which activities ran, how often, with which attempt. */
+/**
+ * Reading a run's event history: which activities ran, how often, with which attempt; which markers
+ * it recorded.
+ */
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 
 /** One activity as its history tells it. */
 export interface ActivityRecord {
@@ -41,4 +45,21 @@ export async function activities(handle: WorkflowHandle, runId?: string): Promis
     }
   }
   return [...byScheduled.values()].map((r) => ({ type: r.type, attempt: r.attempt, outcome: r.outcome }));
+}
+
+/** One marker of a history: its name and, for a patch marker (`core_patch`), the patch id. */
+export interface MarkerRecord {
+  readonly name: string | null | undefined;
+  readonly id: string | undefined;
+}
+
+/** The markers of a history's events, in order. */
+export function markers(events: readonly temporal.api.history.v1.IHistoryEvent[]): MarkerRecord[] {
+  return events.flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    if (!marker) return [];
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    const id = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id?: string }).id : undefined;
+    return [{ name: marker.markerName, id }];
+  });
 }
