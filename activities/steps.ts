@@ -28,8 +28,9 @@ export function stepsPlans(types: readonly JobType[]): StepsPlan[] {
 }
 
 /**
- * The activities of the steps job types among `types`, plus {@link PLAN_ACTIVITY} (which only runs
- * histories recorded before plans were bundled with the workflows replay: workflows/run-steps.ts).
+ * The activities of the steps job types among `types`, plus {@link PLAN_ACTIVITY}, which now only
+ * answers the replays of runs recorded before plans went with the workflow bundle
+ * (workflows/run-steps.ts).
  * @param types every job type the worker registers
  */
 export function createStepActivities(
