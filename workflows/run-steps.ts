@@ -70,11 +70,7 @@ export function planMarker(plan: StepsPlan): string {
   return short > 0 ? `${marker}${' '.repeat(short)}` : marker;
 }
 
-/** Whether the core upserts `marker` into `TemporalChangeVersion` (UTF-8 bytes of `["<id>"]`). */
-export function markerFits(marker: string): boolean {
-  return attributeBytes(marker) < VERSION_ATTRIBUTE_LIMIT;
-}
-
+/** UTF-8 bytes of `["<marker>"]`, the value the core would upsert into `TemporalChangeVersion`. */
 function attributeBytes(marker: string): number {
   let bytes = 0;
   for (const ch of JSON.stringify([marker])) {
@@ -117,12 +113,14 @@ export async function runSteps(input: JobRunInput): Promise<StepsResult> {
 function recordedPlan(jobType: string): StepsPlan | null | undefined {
   if (workflowInfo().unsafe.isReplaying) {
     const marker = replayedMarker();
-    if (marker === undefined) return undefined;
-    patched(marker);
-    return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
+    return marker === undefined ? undefined : planOf(marker);
   }
   const marker = bundledPlans[jobType];
-  if (marker === undefined) return null;
+  return marker === undefined ? null : planOf(marker);
+}
+
+/** Records (or, on replay, matches) the plan marker, and the plan it holds. */
+function planOf(marker: string): StepsPlan {
   patched(marker);
   return JSON.parse(marker.slice(PLAN_MARKER_PREFIX.length)) as StepsPlan;
 }

@@ -66,9 +66,9 @@ export function installRuntime(options: RuntimeInstallOptions = {}): void {
  * `TemporalChangeVersion` upsert, which steps runs' plan markers do on purpose
  * (workflows/run-steps.ts, `planMarker`). Its errors still show.
  */
-export function coreLogFilter(other: LogLevel): string {
+function coreLogFilter(other: LogLevel): string {
   return `${makeTelemetryFilterString({ core: 'WARN', other })},${PATCH_MACHINE_TARGET}=ERROR`;
 }
 
 /** The tracing target of the core's patch machine (the module that logs the skipped upsert). */
-export const PATCH_MACHINE_TARGET = 'temporalio_sdk_core::worker::workflow::machines::patch_state_machine';
+const PATCH_MACHINE_TARGET = 'temporalio_sdk_core::worker::workflow::machines::patch_state_machine';
